@@ -1,0 +1,144 @@
+"""Start-up benchmark: process start -> command view ready, against a bare window.
+
+ready_s: a fresh process opens the client connected to the platform (running the demo
+scenario, 30 scenario minutes in) with an empty cache, until the map is ready, the first chart
+has painted and the board has rows.
+bare_s: a fresh process with a bare QMainWindow holding a QWebEngineView (an empty local page)
+and one pyqtgraph plot, until the page has loaded and the plot has painted.
+Each is the median of several runs in this same run of the benchmark. Prints a table, then one
+JSON line: {"ready_s": ..., "bare_s": ..., "ratio": ...}.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def child_full(url: str, data_dir: str) -> None:
+    from commandcenter.paths import DataDir
+    from commandcenter.ui.app import ClientSession, create_qapp, prepare_environment, run_event_loop
+
+    prepare_environment(headless=True)
+    app = create_qapp("zh_CN")
+
+    async def main() -> int:
+        import asyncio
+
+        session = ClientSession(DataDir(data_dir).ensure(), url, mode="demo", size=(1920, 1080))
+        done = asyncio.Event()
+        session.window.command_view_ready.connect(done.set)
+        session.window.show()
+        session.start()
+        await asyncio.wait_for(done.wait(), 120)
+        print(f"READY {time.time():.6f}", flush=True)
+        await session.aclose()
+        return 0
+
+    run_event_loop(app, main)
+
+
+def child_bare() -> None:
+    from commandcenter.ui.app import prepare_environment
+
+    prepare_environment(headless=True)
+    import numpy as np
+    import pyqtgraph as pg
+    from PySide6.QtCore import QTimer, QUrl
+    from PySide6.QtWebEngineWidgets import QWebEngineView
+    from PySide6.QtWidgets import QApplication, QMainWindow, QSplitter
+
+    app = QApplication([sys.argv[0]])
+    window = QMainWindow()
+    split = QSplitter()
+    view = QWebEngineView()
+    plot = pg.PlotWidget()
+    curve = plot.plot(np.arange(3600, dtype=float), np.random.default_rng(1).random(3600))
+    split.addWidget(view)
+    split.addWidget(plot)
+    window.setCentralWidget(split)
+    window.resize(1920, 1080)
+    state = {"page": False, "plot": False}
+
+    def check() -> None:
+        if all(state.values()):
+            print(f"READY {time.time():.6f}", flush=True)
+            app.quit()
+
+    def on_loaded(ok: bool) -> None:
+        state["page"] = ok
+        check()
+
+    orig_paint = plot.viewport().paintEvent
+
+    def painted(event):
+        orig_paint(event)
+        if not state["plot"]:
+            state["plot"] = True
+            QTimer.singleShot(0, check)
+
+    plot.viewport().paintEvent = painted
+    view.loadFinished.connect(on_loaded)
+    page = Path(tempfile.mkdtemp()) / "bare.html"
+    page.write_text("<!doctype html><html><body style='background:#111'></body></html>")
+    view.load(QUrl.fromLocalFile(str(page)))
+    window.show()
+    assert curve is not None
+    app.exec()
+
+
+def measure(args: list[str]) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    start = time.time()
+    out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, timeout=300)
+    for line in out.stdout.splitlines():
+        if line.startswith("READY "):
+            return float(line.split()[1]) - start
+    raise RuntimeError(f"child {args} did not get ready:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--child", choices=("full", "bare"))
+    parser.add_argument("--url")
+    parser.add_argument("--data-dir")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    if args.child == "full":
+        child_full(args.url, args.data_dir)
+        return 0
+    if args.child == "bare":
+        child_bare()
+        return 0
+
+    from commandcenter.embedded import PlatformProcess
+    from commandcenter.paths import scenarios_dir
+
+    work = Path(tempfile.mkdtemp(prefix="cc-bench-startup-"))
+    with PlatformProcess(work / "platform.db", scenario=scenarios_dir() / "rainstorm-day.yaml",
+                         extra_args=["--start-at", "1800"]) as platform:
+        measure(["--child", "bare"])  # warm the OS caches once for both
+        ready, bare = [], []
+        for i in range(args.runs):
+            bare.append(measure(["--child", "bare"]))
+            ready.append(measure(["--child", "full", "--url", platform.url, "--data-dir", str(work / f"client{i}")]))
+    ready_s, bare_s = statistics.median(ready), statistics.median(bare)
+    print(f"{'case':<44}{'median s':>10}{'runs':>30}")
+    print(f"{'command view ready (map, chart, board)':<44}{ready_s:>10.3f}{' '.join(f'{v:.3f}' for v in ready):>30}")
+    print(f"{'bare QMainWindow + QWebEngineView + plot':<44}{bare_s:>10.3f}{' '.join(f'{v:.3f}' for v in bare):>30}")
+    print(f"{'ratio (goal <= 1.5)':<44}{ready_s / bare_s:>10.2f}")
+    print(json.dumps({"ready_s": round(ready_s, 3), "bare_s": round(bare_s, 3), "ratio": round(ready_s / bare_s, 3)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""The one command line: `commandcenter ...` (ARCHITECTURE.md, "The command line").
+
+Every subcommand accepts --data-dir. Bad input exits non-zero with a one-line reason and
+changes nothing. Qt is imported only by the subcommands that open a window.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from commandcenter.paths import DataDir, scenarios_dir
+
+DEFAULT_SCENARIO = "rainstorm-day.yaml"
+VIEWS = ("all", "map", "vitals", "board")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but errors are one line: 'commandcenter: error: ...' and exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--size must look like 1920x1080, got {text!r}") from None
+    if not (320 <= w <= 7680 and 240 <= h <= 4320):
+        raise argparse.ArgumentTypeError(f"--size {text} is out of range (320x240 .. 7680x4320)")
+    return w, h
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"seconds must not be negative: {text}")
+    return value
+
+
+def _speed(text: str) -> float:
+    value = _seconds(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("--speed must be positive")
+    return value
+
+
+def _scenario(text: str) -> Path:
+    path = Path(text)
+    if not path.exists() and (scenarios_dir() / text).exists():
+        path = scenarios_dir() / text
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"scenario file not found: {text}")
+    return path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", help="folder for all state (default: the user's data folder)")
+    common.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN", help="interface language")
+
+    parser = _Parser(prog="commandcenter", description="City emergency command center client.", parents=[common])
+    parser.add_argument("--platform", metavar="URL", help="platform URL (default: the one in settings, else offline)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", parents=[common], help="embedded platform + city simulator + client")
+    demo.add_argument("--scenario", type=_scenario, default=None, help=f"scenario (default {DEFAULT_SCENARIO})")
+    demo.add_argument("--speed", type=_speed, default=60.0, help="scenario seconds per real second (default 60)")
+    demo.add_argument("--port", type=int, default=0, help="platform port (default: a free one)")
+
+    plat = sub.add_parser("platform", parents=[common], help="the reference platform")
+    plat_sub = plat.add_subparsers(dest="platform_command", parser_class=_Parser, required=True)
+    serve = plat_sub.add_parser("serve", parents=[common], help="serve the reference platform")
+    serve.add_argument("--db", metavar="PATH", help="platform database (default DATA_DIR/platform.db)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--scenario", type=_scenario, default=None, help="run the city simulator on this scenario")
+    serve.add_argument("--speed", type=_speed, default=60.0)
+    serve.add_argument("--token", default=None, help="require this bearer token")
+
+    snap = sub.add_parser("snapshot", parents=[common], help="render the command view headless to PNG")
+    snap.add_argument("--out", required=True, metavar="PNG")
+    snap.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
+    snap.add_argument("--view", choices=VIEWS, default="all")
+    snap.add_argument("--seconds", type=_seconds, default=1800.0,
+                      help="simulated seconds of the demo scenario before the picture (default 1800)")
+    snap.add_argument("--scenario", type=_scenario, default=None)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        data = DataDir(args.data_dir).ensure()
+    except OSError as exc:
+        print(f"commandcenter: error: --data-dir {args.data_dir or DataDir().root}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    if args.command == "platform":
+        return _platform_serve(args, data)
+    if args.command == "snapshot":
+        out = Path(args.out)
+        if out.suffix.lower() != ".png":
+            print(f"commandcenter: error: --out must be a .png file, got {args.out}", file=sys.stderr)
+            return 2
+        if not out.resolve().parent.is_dir():
+            print(f"commandcenter: error: --out folder does not exist: {out.parent}", file=sys.stderr)
+            return 2
+        from commandcenter.ui.snapshot import run_snapshot
+
+        return run_snapshot(
+            data,
+            out=out,
+            size=args.size,
+            view=args.view,
+            seconds=args.seconds,
+            scenario=args.scenario or scenarios_dir() / DEFAULT_SCENARIO,
+            lang=args.lang,
+        )
+    if args.command == "demo":
+        from commandcenter.ui.app import run_demo
+
+        return run_demo(
+            data,
+            scenario=args.scenario or scenarios_dir() / DEFAULT_SCENARIO,
+            speed=args.speed,
+            port=args.port,
+            lang=args.lang,
+        )
+    from commandcenter.ui.app import run_client
+
+    return run_client(data, platform_url=args.platform, lang=args.lang)
+
+
+def _platform_serve(args: argparse.Namespace, data: DataDir) -> int:
+    from commandcenter.platform.server import main as platform_main
+
+    argv = ["--db", str(args.db or data.platform_db), "--host", args.host, "--port", str(args.port),
+            "--speed", str(args.speed)]
+    if args.scenario:
+        argv += ["--scenario", str(args.scenario)]
+    if args.token:
+        argv += ["--token", args.token]
+    return platform_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""Catalogue types: org units, departments, event types, indicators, SLA templates.
+
+The data lives in resources/ (a city changes it without code); `commandcenter.catalog` loads it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from commandcenter.domain.levels import THRESHOLD_COLOURS, OrgLevel
+
+
+@dataclass(frozen=True)
+class OrgUnit:
+    code: str  # administrative code (GB/T 2260 style: 6 digits, longer below district)
+    parent: str | None
+    level: OrgLevel
+    name_zh: str
+    name_en: str
+    center: tuple[float, float]  # lon, lat (WGS-84)
+    polygon: tuple[tuple[float, float], ...]  # outer ring, lon/lat
+
+    def contains(self, lon: float, lat: float) -> bool:
+        """Ray casting point-in-polygon on the outer ring."""
+        inside = False
+        ring = self.polygon
+        j = len(ring) - 1
+        for i in range(len(ring)):
+            xi, yi = ring[i]
+            xj, yj = ring[j]
+            if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+                inside = not inside
+            j = i
+        return inside
+
+
+@dataclass(frozen=True)
+class Department:
+    code: str
+    name_zh: str
+    name_en: str
+    hotline: str | None = None
+    colour: str = "#8fa3bf"
+
+
+@dataclass(frozen=True)
+class EventType:
+    code: str
+    name_zh: str
+    name_en: str
+    category: str  # natural | accident | health | social
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name_zh: str
+    name_en: str
+    domain: str
+    unit: str
+    # threshold value per colour (blue < yellow < orange < red in severity); direction says
+    # whether breaching means going above or below.
+    thresholds: dict[str, float]
+    direction: str = "above"
+    duration_s: int = 0
+    hysteresis: float = 0.0
+    org_unit: str | None = None
+    typical: tuple[float, float] = (0.0, 1.0)
+
+    def colour_of(self, value: float) -> str:
+        """The threshold colour of a value ('green' when no threshold is breached)."""
+        found = "green"
+        for colour in THRESHOLD_COLOURS:
+            limit = self.thresholds.get(colour)
+            if limit is None:
+                continue
+            breached = value >= limit if self.direction == "above" else value <= limit
+            if breached:
+                found = colour
+        return found
+
+
+@dataclass(frozen=True)
+class SlaTemplate:
+    category: str  # event type category or code, or "*"
+    severity: str  # "I".."IV" or "*"
+    accept_minutes: int
+    finish_minutes: int
+
+    def specificity(self) -> int:
+        return (self.category != "*") * 2 + (self.severity != "*")
+
+
+@dataclass
+class Catalog:
+    org_units: dict[str, OrgUnit] = field(default_factory=dict)
+    departments: dict[str, Department] = field(default_factory=dict)
+    event_types: dict[str, EventType] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+    sla: list[SlaTemplate] = field(default_factory=list)
+
+    def children(self, code: str | None) -> list[OrgUnit]:
+        return [u for u in self.org_units.values() if u.parent == code]
+
+    def locate(self, lon: float, lat: float) -> OrgUnit | None:
+        """The most local org unit containing the point."""
+        best: OrgUnit | None = None
+        for unit in self.org_units.values():
+            if unit.contains(lon, lat) and (best is None or unit.level.value.rank > best.level.value.rank):
+                best = unit
+        return best
+
+    def ancestor_at(self, code: str, level: OrgLevel) -> OrgUnit | None:
+        unit = self.org_units.get(code)
+        while unit is not None and unit.level != level:
+            unit = self.org_units.get(unit.parent) if unit.parent else None
+        return unit

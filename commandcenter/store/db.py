@@ -1,0 +1,453 @@
+"""The local cache. One connection, one writer: every write goes through this object on the
+thread that owns it (the GUI thread's event loop in the client).
+
+A command's effect is written as entity rows + one outbox row + one audit row in ONE
+transaction with synchronous=FULL. Pulled changes and their cursor are written in one
+transaction too, so the cursor is never ahead of the data.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import sqlite_utils
+
+from commandcenter.domain import machines
+from commandcenter.domain.clock import Clock, SystemClock
+from commandcenter.domain.commands import CREATE_OPS, Op
+from commandcenter.domain.hooks import ChangeSet, Hooks
+from commandcenter.domain.ids import uuid7
+from commandcenter.store import audit
+from commandcenter.store.hlc import HybridClock, Timestamp
+from commandcenter.store.schema import COLUMNS, MIGRATIONS, SCHEMA_VERSION
+
+ENTITY_TABLES = {"incident": "incidents", "task": "tasks", "resource": "resources", "alarm": "alarms"}
+BOOL_FIELDS = {"lead"}
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+class Store:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        clock: Clock | None = None,
+        hooks: Hooks | None = None,
+        user: str = "local",
+    ) -> None:
+        self.path = Path(path)
+        self.clock = clock or SystemClock()
+        self.hooks = hooks
+        self.user = user
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=5000")
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self._migrate()
+        self.node_id = self._ensure_node_id()
+        last = self._meta("hlc")
+        self.hlc = HybridClock(self.node_id, Timestamp.decode(last) if last else None)
+
+    # ----------------------------------------------------------------- set-up
+    def _migrate(self) -> None:
+        current = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: schema version {current} is newer than this program ({SCHEMA_VERSION})"
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in MIGRATIONS[version]:
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version={version}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    def _ensure_node_id(self) -> str:
+        """A node id per database FILE: a copied file detects the copy and takes a new one."""
+        node = self._meta("node_id")
+        here = str(self.path.resolve())
+        if node is None or self._meta("db_path") != here:
+            if node is not None:
+                self._set_meta("previous_node_id", node)
+            node = uuid7(self.clock.now_ms())
+            self._set_meta("node_id", node)
+            self._set_meta("db_path", here)
+        return node
+
+    def _meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def _set_meta(self, key: str, value: str | None) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (key, value),
+        )
+
+    def meta(self, key: str) -> str | None:
+        return self._meta(key)
+
+    def close(self) -> None:
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            self.conn.close()
+
+    # ---------------------------------------------------------------- reading
+    def get(self, entity: str, entity_id: str) -> dict | None:
+        table = ENTITY_TABLES[entity]
+        row = self.conn.execute(f"SELECT * FROM {table} WHERE id=?", (entity_id,)).fetchone()
+        return None if row is None else _row(row)
+
+    def query(self, sql: str, params: Sequence | dict = ()) -> list[dict]:
+        return [_row(r) for r in self.conn.execute(sql, params).fetchall()]
+
+    def open_incidents(self, limit: int = 500) -> list[dict]:
+        return self.query(
+            "SELECT * FROM incidents WHERE status NOT IN ('closed','cancelled') "
+            "ORDER BY reported_ms DESC LIMIT ?",
+            (limit,),
+        )
+
+    def tasks_for(self, incident_id: str) -> list[dict]:
+        return self.query(
+            "SELECT * FROM tasks WHERE incident_id=? ORDER BY dispatched_ms", (incident_id,)
+        )
+
+    def board_rows(self, limit: int = 2000) -> list[dict]:
+        """Open tasks with their incident, earliest deadline first (the linkage board)."""
+        return self.query(
+            "SELECT t.*, i.title AS incident_title, i.severity AS incident_severity, "
+            "i.category AS incident_category, i.status AS incident_status "
+            "FROM tasks t JOIN incidents i ON i.id = t.incident_id "
+            "WHERE t.status IN ('dispatched','returned','accepted','in_progress','feedback') "
+            "ORDER BY CASE WHEN t.status IN ('dispatched','returned') THEN t.accept_by_ms "
+            "ELSE COALESCE(t.extension_until_ms, t.finish_by_ms) END LIMIT ?",
+            (limit,),
+        )
+
+    # ---------------------------------------------------------------- writing
+    def execute(self, ops: Op | Iterable[Op], user: str | None = None) -> ChangeSet:
+        """Apply local commands: rows + outbox + audit in one durable transaction."""
+        ops = [ops] if isinstance(ops, Op) else list(ops)
+        user = user or self.user
+        now = self.clock.now_ms()
+        touched: dict[str, set[str]] = {}
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for op in ops:
+                stamp = self.hlc.tick(now).encode()
+                version = self._apply_local(op, stamp)
+                seq = self._next_seq()
+                self.conn.execute(
+                    "INSERT INTO outbox(local_seq, op_id, node_id, entity, entity_id, op, fields, "
+                    "base_version, hlc, schema_version, user, created_ms) "
+                    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        seq,
+                        f"{self.node_id}:{seq}",
+                        self.node_id,
+                        op.entity,
+                        op.entity_id,
+                        op.op,
+                        _dumps(op.fields),
+                        op.base_version,
+                        stamp,
+                        SCHEMA_VERSION,
+                        user,
+                        now,
+                    ),
+                )
+                self._audit(now, user, op.op, op.entity, op.entity_id, {"fields": op.fields, "note": op.note, "version": version})
+                touched.setdefault(op.entity, set()).add(op.entity_id)
+            self._set_meta("hlc", self.hlc.last.encode())
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            last = self._meta("hlc")
+            self.hlc.last = Timestamp.decode(last) if last else Timestamp(0, 0, self.node_id)
+            raise
+        changes = ChangeSet({k: frozenset(v) for k, v in touched.items()}, outbox_changed=True)
+        self._publish(changes)
+        return changes
+
+    def _apply_local(self, op: Op, stamp: str) -> int:
+        table = ENTITY_TABLES[op.entity]
+        current = self.get(op.entity, op.entity_id)
+        if op.op in CREATE_OPS:
+            if current is not None:
+                raise StoreError(f"{op.entity} {op.entity_id} exists already")
+            self._write_row(table, {**op.fields, "version": 1, "hlc": stamp}, insert=True)
+            return 1
+        if current is None:
+            raise StoreError(f"{op.entity} {op.entity_id} not found")
+        if current["version"] != op.base_version:
+            raise StoreError(
+                f"{op.entity} {op.entity_id} changed meanwhile (version {current['version']}, "
+                f"command made against {op.base_version}); reload and try again"
+            )
+        version = current["version"] + 1
+        self._write_row(table, {**op.fields, "id": op.entity_id, "version": version, "hlc": stamp})
+        return version
+
+    def _write_row(self, table: str, fields: dict[str, Any], insert: bool = False) -> None:
+        known = COLUMNS[table]
+        cols = {k: _sql_value(v) for k, v in fields.items() if k in known}
+        unknown = {k: v for k, v in fields.items() if k not in known}
+        if unknown:
+            old = {}
+            if not insert:
+                r = self.conn.execute(f"SELECT extra FROM {table} WHERE id=?", (fields["id"],)).fetchone()
+                old = json.loads(r[0]) if r and r[0] else {}
+            cols["extra"] = _dumps({**old, **unknown})
+        names = list(cols)
+        if insert:
+            self.conn.execute(
+                f"INSERT INTO {table}({','.join(names)}) VALUES({','.join('?' * len(names))})",
+                [cols[n] for n in names],
+            )
+        else:
+            sets = ",".join(f"{n}=?" for n in names if n != "id")
+            self.conn.execute(
+                f"UPDATE {table} SET {sets} WHERE id=?",
+                [cols[n] for n in names if n != "id"] + [fields["id"]],
+            )
+
+    def _next_seq(self) -> int:
+        row = self.conn.execute("SELECT COALESCE(MAX(local_seq), 0) FROM outbox WHERE node_id=?", (self.node_id,)).fetchone()
+        return row[0] + 1
+
+    def _audit(self, now: int, user: str, action: str, entity: str, entity_id: str, detail: dict) -> None:
+        last = self.conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+        seq = 1 if last is None else last[0] + 1
+        prev = audit.GENESIS if last is None else last[1]
+        entry = {
+            "seq": seq,
+            "ts_ms": now,
+            "user": user,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "detail": _dumps(detail),
+        }
+        self.conn.execute(
+            "INSERT INTO audit(seq, ts_ms, user, action, entity, entity_id, detail, prev_hash, hash) "
+            "VALUES(:seq,:ts_ms,:user,:action,:entity,:entity_id,:detail,:prev_hash,:hash)",
+            {**entry, "prev_hash": prev, "hash": audit.entry_hash(prev, entry)},
+        )
+
+    def verify_audit(self) -> int | None:
+        """None when the chain is intact, else the seq of the first bad entry."""
+        return audit.verify_chain(self.query("SELECT * FROM audit ORDER BY seq"))
+
+    def _publish(self, changes: ChangeSet) -> None:
+        if self.hooks is not None:
+            self.hooks.changes_did_commit(changes)
+
+    # ------------------------------------------------------------------ outbox
+    def pending_ops(self, limit: int = 200) -> list[dict]:
+        """Operations not yet acknowledged by the platform, in local_seq order (wire format)."""
+        rows = self.query(
+            "SELECT * FROM outbox WHERE acked_ms IS NULL ORDER BY node_id = ? DESC, node_id, local_seq LIMIT ?",
+            (self.node_id, limit),
+        )
+        return [
+            {
+                "op_id": r["op_id"],
+                "node_id": r["node_id"],
+                "local_seq": r["local_seq"],
+                "entity": r["entity"],
+                "entity_id": r["entity_id"],
+                "op": r["op"],
+                "fields": json.loads(r["fields"]),
+                "base_version": r["base_version"],
+                "hlc": r["hlc"],
+                "schema_version": r["schema_version"],
+                "user": r["user"],
+            }
+            for r in rows
+        ]
+
+    def pending_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM outbox WHERE acked_ms IS NULL").fetchone()[0]
+
+    def record_push_results(self, results: Iterable[dict]) -> ChangeSet:
+        """Mark operations acknowledged. Every result (applied, merged, conflict, rejected)
+        acknowledges the op; conflicts and rejections are kept for the user to see."""
+        now = self.clock.now_ms()
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for res in results:
+                self.conn.execute(
+                    "UPDATE outbox SET acked_ms=?, result=?, reason=? WHERE op_id=? AND acked_ms IS NULL",
+                    (now, res["result"], res.get("reason"), res["op_id"]),
+                )
+                if res["result"] in ("conflict", "rejected"):
+                    op = self.conn.execute("SELECT entity, entity_id, op FROM outbox WHERE op_id=?", (res["op_id"],)).fetchone()
+                    if op is not None:
+                        self.conn.execute(
+                            "INSERT INTO conflicts(entity, entity_id, field, local_value, remote_value, author, at_ms, op_id, kind) "
+                            "VALUES(?,?,?,?,?,?,?,?,?)",
+                            (op[0], op[1], op[2], None, None, self.user, now, res["op_id"], res["result"] + ": " + (res.get("reason") or "")),
+                        )
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        changes = ChangeSet({}, outbox_changed=True)
+        self._publish(changes)
+        return changes
+
+    # -------------------------------------------------------------------- pull
+    @property
+    def cursor(self) -> int:
+        return int(self._meta("cursor") or 0)
+
+    @property
+    def epoch(self) -> str | None:
+        return self._meta("epoch")
+
+    def apply_pull(self, changes: list[dict], next_cursor: int, epoch: str) -> ChangeSet:
+        """Apply one page of server changes and move the cursor, in ONE transaction.
+
+        A server document replaces the cached row except where an operation of ours is still
+        pending on the same entity: those fields keep our value (the push will settle them),
+        and a status never moves backwards through a pull (max over (generation, rank)).
+        """
+        touched: dict[str, set[str]] = {}
+        now = self.clock.now_ms()
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            old_epoch = self._meta("epoch")
+            if old_epoch is not None and old_epoch != epoch:
+                self._set_meta("previous_epoch", old_epoch)
+            for change in changes:
+                entity, doc = change["entity"], dict(change["doc"])
+                table = ENTITY_TABLES.get(entity)
+                if table is None:
+                    continue
+                remote_hlc = doc.get("hlc")
+                if remote_hlc:
+                    self.hlc.receive(Timestamp.decode(remote_hlc), now)
+                current = self.get(entity, doc["id"])
+                if current is None:
+                    self._write_row(table, doc, insert=True)
+                else:
+                    pending = self._pending_fields(entity, doc["id"])
+                    for name in pending:
+                        if name in current:
+                            doc[name] = current[name]
+                    if "status" in doc and "status" in current and not self._status_forward(entity, current, doc):
+                        doc["status"] = current["status"]
+                        doc["generation"] = current.get("generation", doc.get("generation"))
+                    self._write_row(table, doc)
+                touched.setdefault(entity, set()).add(doc["id"])
+            self._set_meta("cursor", str(next_cursor))
+            self._set_meta("epoch", epoch)
+            self._set_meta("hlc", self.hlc.last.encode())
+            self._set_meta("last_pull_ms", str(now))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        result = ChangeSet({k: frozenset(v) for k, v in touched.items()}, origin="pull")
+        if touched:
+            self._publish(result)
+        return result
+
+    def _pending_fields(self, entity: str, entity_id: str) -> set[str]:
+        names: set[str] = set()
+        for (fields,) in self.conn.execute(
+            "SELECT fields FROM outbox WHERE acked_ms IS NULL AND entity=? AND entity_id=?", (entity, entity_id)
+        ):
+            names.update(json.loads(fields))
+        names.discard("updated_ms")
+        return names
+
+    @staticmethod
+    def _status_forward(entity: str, current: dict, doc: dict) -> bool:
+        machine = machines.MACHINES.get(entity)
+        if machine is None or doc["status"] not in machine.states or current["status"] not in machine.states:
+            return True
+        key_new = (doc.get("generation") or 0, machine.rank(doc["status"]))
+        key_old = (current.get("generation") or 0, machine.rank(current["status"]))
+        return key_new >= key_old
+
+    # ----------------------------------------------------------------- samples
+    def ingest_samples(self, samples: Iterable[tuple[str, int, float]]) -> int:
+        """Store a batch of indicator samples (indicator, ts_ms, value) in one transaction."""
+        rows = list(samples)
+        if not rows:
+            return 0
+        # Samples are re-fetchable from the platform's history: NORMAL durability is enough,
+        # and keeps FULL (one fsync per commit) for the command path.
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("BEGIN")
+        try:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO samples(indicator, ts_ms, value) VALUES(?,?,?)", rows
+            )
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self.conn.execute("PRAGMA synchronous=FULL")
+        return len(rows)
+
+    def samples_since(self, indicator: str, since_ms: int) -> list[tuple[int, float]]:
+        return [
+            (r[0], r[1])
+            for r in self.conn.execute(
+                "SELECT ts_ms, value FROM samples WHERE indicator=? AND ts_ms>=? ORDER BY ts_ms",
+                (indicator, since_ms),
+            )
+        ]
+
+    def latest_samples(self) -> dict[str, tuple[int, float]]:
+        return {
+            r[0]: (r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT indicator, MAX(ts_ms), value FROM samples GROUP BY indicator"
+            )
+        }
+
+    def integrity_ok(self) -> bool:
+        return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def _row(row: sqlite3.Row) -> dict:
+    d = dict(row)
+    extra = d.pop("extra", None)
+    if extra:
+        for k, v in json.loads(extra).items():
+            d.setdefault(k, v)
+    for name in BOOL_FIELDS & d.keys():
+        d[name] = bool(d[name]) if d[name] is not None else None
+    return d
+
+
+def _sql_value(v: Any) -> Any:
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, (dict, list)):
+        return _dumps(v)
+    return v
+
+
+def _dumps(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,78 @@
+"""Numbered migrations. Additive only (SYNC.md): never drop or rename a column that shipped."""
+from __future__ import annotations
+
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)",
+        """CREATE TABLE incidents (
+            id TEXT PRIMARY KEY, title TEXT NOT NULL, description TEXT, category TEXT,
+            severity TEXT, status TEXT NOT NULL, generation INTEGER NOT NULL DEFAULT 0,
+            response_level TEXT, org_unit TEXT, lon REAL, lat REAL,
+            reported_ms INTEGER, updated_ms INTEGER, mode TEXT NOT NULL DEFAULT 'live',
+            version INTEGER NOT NULL, hlc TEXT, extra TEXT)""",
+        """CREATE TABLE tasks (
+            id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, department TEXT NOT NULL,
+            org_unit TEXT NOT NULL, level TEXT NOT NULL, lead INTEGER NOT NULL DEFAULT 1,
+            status TEXT NOT NULL, note TEXT, dispatched_ms INTEGER, accept_by_ms INTEGER,
+            finish_by_ms INTEGER, accepted_ms INTEGER, finished_ms INTEGER, return_reason TEXT,
+            extension_requested_ms INTEGER, extension_until_ms INTEGER, extension_reason TEXT,
+            escalations INTEGER NOT NULL DEFAULT 0, escalated_from TEXT,
+            reminders INTEGER NOT NULL DEFAULT 0, updated_ms INTEGER,
+            mode TEXT NOT NULL DEFAULT 'live', version INTEGER NOT NULL, hlc TEXT, extra TEXT)""",
+        """CREATE TABLE resources (
+            id TEXT PRIMARY KEY, name TEXT, kind TEXT, department TEXT, org_unit TEXT,
+            status TEXT NOT NULL, lon REAL, lat REAL, heading REAL, updated_ms INTEGER,
+            version INTEGER NOT NULL, hlc TEXT, extra TEXT)""",
+        """CREATE TABLE alarms (
+            id TEXT PRIMARY KEY, indicator TEXT NOT NULL, org_unit TEXT, colour TEXT,
+            status TEXT NOT NULL, value REAL, raised_ms INTEGER, updated_ms INTEGER,
+            incident_id TEXT, reason TEXT, version INTEGER NOT NULL, hlc TEXT, extra TEXT)""",
+        """CREATE TABLE outbox (
+            node_id TEXT NOT NULL, local_seq INTEGER NOT NULL, op_id TEXT NOT NULL UNIQUE,
+            entity TEXT NOT NULL, entity_id TEXT NOT NULL, op TEXT NOT NULL, fields TEXT NOT NULL,
+            base_version INTEGER NOT NULL, hlc TEXT NOT NULL, schema_version INTEGER NOT NULL,
+            user TEXT, created_ms INTEGER NOT NULL, acked_ms INTEGER, result TEXT, reason TEXT,
+            PRIMARY KEY (node_id, local_seq))""",
+        """CREATE TABLE audit (
+            seq INTEGER PRIMARY KEY, ts_ms INTEGER NOT NULL, user TEXT, action TEXT NOT NULL,
+            entity TEXT, entity_id TEXT, detail TEXT, prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL)""",
+        """CREATE TABLE conflicts (
+            id INTEGER PRIMARY KEY, entity TEXT, entity_id TEXT, field TEXT, local_value TEXT,
+            remote_value TEXT, author TEXT, at_ms INTEGER, op_id TEXT, kind TEXT)""",
+        """CREATE TABLE samples (
+            indicator TEXT NOT NULL, ts_ms INTEGER NOT NULL, value REAL NOT NULL,
+            PRIMARY KEY (indicator, ts_ms)) WITHOUT ROWID""",
+        # the board: open tasks by deadline, by department, by org unit; incidents by status
+        "CREATE INDEX tasks_status_accept ON tasks(status, accept_by_ms)",
+        "CREATE INDEX tasks_status_finish ON tasks(status, finish_by_ms)",
+        "CREATE INDEX tasks_incident ON tasks(incident_id)",
+        "CREATE INDEX tasks_department_status ON tasks(department, status)",
+        "CREATE INDEX tasks_org_unit ON tasks(org_unit, status)",
+        "CREATE INDEX incidents_status_reported ON incidents(status, reported_ms)",
+        "CREATE INDEX outbox_pending ON outbox(acked_ms, node_id, local_seq)",
+        "CREATE INDEX outbox_entity ON outbox(entity, entity_id)",
+    ],
+}
+
+SCHEMA_VERSION = max(MIGRATIONS)
+
+COLUMNS = {
+    "incidents": frozenset(
+        "id title description category severity status generation response_level org_unit "
+        "lon lat reported_ms updated_ms mode version hlc".split()
+    ),
+    "tasks": frozenset(
+        "id incident_id department org_unit level lead status note dispatched_ms accept_by_ms "
+        "finish_by_ms accepted_ms finished_ms return_reason extension_requested_ms "
+        "extension_until_ms extension_reason escalations escalated_from reminders updated_ms "
+        "mode version hlc".split()
+    ),
+    "resources": frozenset(
+        "id name kind department org_unit status lon lat heading updated_ms version hlc".split()
+    ),
+    "alarms": frozenset(
+        "id indicator org_unit colour status value raised_ms updated_ms incident_id reason "
+        "version hlc".split()
+    ),
+}

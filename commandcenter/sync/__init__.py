@@ -1,0 +1,1 @@
+"""Wire protocol, HTTP client, sync engine. Plain asyncio + httpx; no Qt."""

@@ -1,0 +1,169 @@
+"""The composition root: one QApplication, one qasync event loop, the services, the window.
+
+Nothing else creates an event loop. Shutdown (aboutToQuit) stops the sync engine, closes the
+HTTP client and the database, and saves the layout.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from contextlib import suppress
+from pathlib import Path
+from typing import Callable
+
+from commandcenter.paths import DataDir, repo_root
+
+log = logging.getLogger(__name__)
+
+ORG = "commandcenter"
+APP_NAME = "commandcenter"
+
+
+def prepare_environment(headless: bool = False) -> None:
+    """Environment Qt reads at start-up (before the QApplication exists)."""
+    if headless or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in flags:
+        # QtWebEngine refuses to run its sandbox as root.
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen" and "--disable-gpu" not in os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", ""):
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] += " --disable-gpu"
+
+
+def create_qapp(lang: str = "zh_CN", argv: list[str] | None = None):
+    """The QApplication with URL schemes registered, translators installed, theme applied."""
+    from PySide6.QtWidgets import QApplication
+
+    from commandcenter.ui.i18n import install_translators
+    from commandcenter.ui.map_view import register_url_schemes
+    from commandcenter.ui.theme import apply_dark_theme
+
+    register_url_schemes()
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setOrganizationName(ORG)
+    app.setApplicationName(APP_NAME)
+    install_translators(app, lang)
+    apply_dark_theme(app)
+    return app
+
+
+def setup_logging(data: DataDir) -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=[logging.FileHandler(data.log_file, encoding="utf-8"), logging.StreamHandler()],
+    )
+
+
+class ClientSession:
+    """The services of one running client: store, sync engine, window. Owns their lifetime."""
+
+    def __init__(self, data: DataDir, platform_url: str | None, *, mode: str = "live",
+                 vitals_window_s: int = 3600, size: tuple[int, int] | None = None) -> None:
+        from PySide6.QtCore import QSettings
+
+        from commandcenter.catalog import load_catalog
+        from commandcenter.domain.clock import SystemClock
+        from commandcenter.domain.hooks import Hooks
+        from commandcenter.store import Store
+        from commandcenter.sync.client import PlatformClient
+        from commandcenter.sync.engine import SyncEngine
+        from commandcenter.ui.main_window import MainWindow, Services
+
+        self.data = data
+        self.hooks = Hooks()
+        self.clock = SystemClock()
+        self.catalog = load_catalog()
+        self.store = Store(data.cache_db, clock=self.clock, hooks=self.hooks, user=os.environ.get("USER", "operator"))
+        self.client = PlatformClient(platform_url) if platform_url else None
+        self.engine = SyncEngine(self.store, self.hooks, self.client, clock=self.clock) if self.client else None
+        self._engine_task: asyncio.Task | None = None
+        settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)
+        services = Services(
+            catalog=self.catalog,
+            store=self.store,
+            hooks=self.hooks,
+            clock=self.clock,
+            poke=self.engine.poke if self.engine else (lambda: None),
+            mode=mode,
+            vitals_window_s=vitals_window_s,
+        )
+        self.window = MainWindow(services, settings)
+        if size:
+            self.window.resize(*size)
+        elif settings.value("window/geometry") is None:
+            self.window.resize(1600, 960)
+
+    def start(self) -> None:
+        if self.engine is not None:
+            self._engine_task = asyncio.get_event_loop().create_task(self.engine.run())
+
+    async def aclose(self) -> None:
+        self.window.shutdown()
+        if self.engine is not None:
+            await self.engine.stop()
+        if self._engine_task is not None:
+            self._engine_task.cancel()
+            with suppress(asyncio.CancelledError, Exception):
+                await self._engine_task
+        if self.client is not None:
+            await self.client.aclose()
+        self.store.close()
+
+
+def run_event_loop(app, main: Callable[[], "asyncio.Future | object"]) -> int:
+    """Run `main()` (a coroutine function) on the one qasync loop until the app quits."""
+    import qasync
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        return loop.run_until_complete(main())
+
+
+def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "zh_CN",
+               mode: str = "live") -> int:
+    prepare_environment()
+    setup_logging(data)
+    app = create_qapp(lang)
+    if platform_url is None:
+        from PySide6.QtCore import QSettings
+
+        platform_url = QSettings(str(data.settings_file), QSettings.Format.IniFormat).value("platform/url")
+
+    async def main() -> int:
+        closed = asyncio.Event()
+        app.aboutToQuit.connect(closed.set)
+        session = ClientSession(data, platform_url, mode=mode, vitals_window_s=600 if mode == "demo" else 3600)
+        session.window.show()
+        session.start()
+        await closed.wait()
+        await session.aclose()
+        return 0
+
+    return run_event_loop(app, main)
+
+
+def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 0, lang: str = "zh_CN") -> int:
+    """The embedded platform with the city simulator, and the client connected to it."""
+    from commandcenter.embedded import PlatformProcess, PlatformStartError
+
+    platform = PlatformProcess(data.platform_db, scenario=scenario, speed=speed, port=port,
+                               log_path=data.root / "platform.log")
+    try:
+        url = platform.start()
+    except PlatformStartError as exc:
+        print(f"commandcenter: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"demo: platform at {url}, scenario {scenario.name}, {speed:g}x", flush=True)
+    try:
+        return run_client(data, platform_url=url, lang=lang, mode="demo")
+    finally:
+        platform.stop()
+
+
+def translations_dir() -> Path:
+    return repo_root() / "resources" / "i18n"

@@ -1,0 +1,185 @@
+"""The command view: one window, four docks, assembled from the services it is given.
+
+The window wires signals between docks; docks never import each other. The layout is saved
+on close and restored after every dock exists.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+
+from commandcenter.domain.catalog import Catalog
+from commandcenter.domain.clock import Clock
+from commandcenter.domain.hooks import Hooks
+from commandcenter.store import Store
+from commandcenter.ui.board import LinkageBoard
+from commandcenter.ui.incident_detail import IncidentDetail
+from commandcenter.ui.map_view import MapView
+from commandcenter.ui.status import ConnectionIndicator
+from commandcenter.ui.vitals import VitalsPanel
+
+LAYOUT_VERSION = 1
+
+
+@dataclass
+class Services:
+    """What the window is given by the composition root (ui/app.py)."""
+
+    catalog: Catalog
+    store: Store
+    hooks: Hooks
+    clock: Clock
+    poke: Callable[[], None]  # wake the sync engine after a local command
+    mode: str = "live"  # live | demo | drill
+    vitals_window_s: int = 3600
+
+
+class MainWindow(QMainWindow):
+    command_view_ready = Signal()
+
+    def __init__(self, services: Services, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self.services = services
+        self.settings = settings
+        self.setWindowTitle(self.tr("Command Center"))
+        self.setDockNestingEnabled(True)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        s = services
+
+        self.map_view = MapView(s.catalog, s.store, s.hooks, parent=self)
+        self.vitals = VitalsPanel(s.catalog, s.store, s.hooks, s.clock, parent=self, window_s=s.vitals_window_s)
+        self.board = LinkageBoard(s.catalog, s.store, s.hooks, s.clock, parent=self)
+        self.detail = IncidentDetail(s.catalog, s.store, s.hooks, s.clock, parent=self, on_command=s.poke)
+
+        self.dock_map = self._dock("dock_map", self.tr("Map"), self.map_view)
+        self.dock_vitals = self._dock("dock_vitals", self.tr("City vital signs"), self.vitals)
+        self.dock_board = self._dock("dock_board", self.tr("Linkage board"), self.board)
+        self.dock_detail = self._dock("dock_detail", self.tr("Incident"), self.detail)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock_map)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock_vitals)
+        self.splitDockWidget(self.dock_map, self.dock_board, Qt.Orientation.Vertical)
+        self.splitDockWidget(self.dock_vitals, self.dock_detail, Qt.Orientation.Vertical)
+        self.resizeDocks([self.dock_map, self.dock_vitals], [58, 42], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.dock_map, self.dock_board], [62, 38], Qt.Orientation.Vertical)
+        self.resizeDocks([self.dock_vitals, self.dock_detail], [60, 40], Qt.Orientation.Vertical)
+
+        self.connection = ConnectionIndicator(s.store, s.hooks, parent=self)
+        self.statusBar().addPermanentWidget(self.connection)
+        self.mode_label = QLabel(self)
+        self.mode_label.setObjectName("mode_label")
+        self.statusBar().addWidget(self.mode_label)
+        self.mode_label.setText(self._mode_text(s.mode))
+
+        self.board.incident_selected.connect(self._on_board_incident_selected)
+        self.map_view.incident_clicked.connect(self._on_map_incident_clicked)
+
+        self._ready_parts: set[str] = set()
+        self.map_view.map_ready.connect(lambda: self._part_ready("map"))
+        self.vitals.first_paint.connect(lambda: self._part_ready("vitals"))
+        self._board_check = QTimer(self)
+        self._board_check.setInterval(100)
+        self._board_check.timeout.connect(self._on_board_check_timeout)
+        self._board_check.start()
+        if self.map_view.is_ready:
+            self._part_ready("map")
+        self.restore_layout()
+
+    def _mode_text(self, mode: str) -> str:
+        return {
+            "live": self.tr("LIVE"),
+            "demo": self.tr("DEMO: simulated city"),
+            "drill": self.tr("EXERCISE EXERCISE EXERCISE"),
+        }.get(mode, mode)
+
+    def _dock(self, name: str, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+        )
+        return dock
+
+    # ----------------------------------------------------------------- readiness
+    @property
+    def is_ready(self) -> bool:
+        return self._ready_parts >= {"map", "vitals", "board"}
+
+    def _part_ready(self, part: str) -> None:
+        if part in self._ready_parts:
+            return
+        self._ready_parts.add(part)
+        if self.is_ready:
+            self._board_check.stop()
+            self.command_view_ready.emit()
+
+    def _on_board_check_timeout(self) -> None:
+        if self.board.row_count() > 0:
+            self._part_ready("board")
+
+    # -------------------------------------------------------------------- wiring
+    def _on_board_incident_selected(self, incident_id: str) -> None:
+        self.detail.show_incident(incident_id)
+        self.map_view.focus_incident(incident_id)
+
+    def _on_map_incident_clicked(self, incident_id: str) -> None:
+        self.detail.show_incident(incident_id)
+        self.dock_detail.raise_()
+
+    def show_only(self, view: str) -> None:
+        """Show one dock alone (snapshot --view)."""
+        docks = {"map": self.dock_map, "vitals": self.dock_vitals, "board": self.dock_board}
+        for name, dock in docks.items():
+            dock.setVisible(name == view)
+        self.dock_detail.setVisible(False)
+
+    # -------------------------------------------------------------------- layout
+    def restore_layout(self) -> None:
+        if self.settings is None:
+            return
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state, LAYOUT_VERSION)
+        self._clamp_to_screen()
+
+    def save_layout(self) -> None:
+        if self.settings is None:
+            return
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.settings.sync()
+
+    def _clamp_to_screen(self) -> None:
+        """A window saved on a monitor that is gone comes back on one that exists."""
+        screen = self.screen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry()
+        if not area.intersects(frame):
+            self.move(area.topLeft())
+        if self.width() > area.width() or self.height() > area.height():
+            self.resize(min(self.width(), area.width()), min(self.height(), area.height()))
+
+    def shutdown(self) -> None:
+        """Stop timers and unsubscribe; the app closes the store and the client after."""
+        self._board_check.stop()
+        self.save_layout()
+        for widget in (self.map_view, self.vitals, self.board, self.detail, self.connection):
+            teardown = getattr(widget, "teardown_hooks", None)
+            if teardown:
+                teardown()
+        self.map_view.shutdown()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,48 @@
+"""Test set-up: offscreen Qt, isolated settings and data per test, shared fixtures."""
+from __future__ import annotations
+
+import os
+import tempfile
+
+# Before anything imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+os.environ.setdefault("QTWEBENGINE_DISABLE_SANDBOX", "1")
+# Isolate QSettings and XDG folders for the whole run (each test also gets its own data dir).
+_run_home = tempfile.mkdtemp(prefix="cc-test-home-")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_run_home, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_run_home, "data")
+os.environ["XDG_CACHE_HOME"] = os.path.join(_run_home, "cache")
+
+import pytest  # noqa: E402
+
+from commandcenter.domain.clock import ManualClock  # noqa: E402
+from commandcenter.domain.hooks import Hooks  # noqa: E402
+
+pytest_plugins = ["tests.platform_fixtures"]
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from commandcenter.catalog import load_catalog
+
+    return load_catalog()
+
+
+@pytest.fixture
+def clock():
+    return ManualClock(1_784_080_800_000)  # 2026-07-15 06:00 +08:00
+
+
+@pytest.fixture
+def hooks():
+    return Hooks()
+
+
+@pytest.fixture
+def store(tmp_path, clock, hooks):
+    from commandcenter.store import Store
+
+    s = Store(tmp_path / "cache.db", clock=clock, hooks=hooks)
+    yield s
+    s.close()
