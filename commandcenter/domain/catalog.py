@@ -86,9 +86,6 @@ class SlaTemplate:
     accept_minutes: int
     finish_minutes: int
 
-    def specificity(self) -> int:
-        return (self.category != "*") * 2 + (self.severity != "*")
-
 
 @dataclass
 class Catalog:

@@ -135,7 +135,7 @@ def dispatch_task(
         raise CommandError(f"unknown org unit {org_unit!r}", "org_unit")
     if incident["status"] in ("closed", "cancelled"):
         raise CommandError("cannot dispatch for a closed or cancelled incident", "status")
-    category = _sla_category(catalog, incident["category"])
+    category = sla_keys(catalog, incident["category"])
     accept_by, finish_by = deadlines(catalog.sla, category, incident["severity"], now_ms)
     tid = task_id or uuid7(now_ms)
     return Op(
@@ -167,12 +167,10 @@ def dispatch_task(
     )
 
 
-def _sla_category(catalog: Catalog, event_type: str) -> str:
+def sla_keys(catalog: Catalog, event_type: str) -> tuple[str, ...]:
+    """SLA lookup keys for an event type: the type itself, then its category."""
     et = catalog.event_types.get(event_type)
-    specific = [t for t in catalog.sla if t.category == event_type]
-    if specific or et is None:
-        return event_type
-    return et.category
+    return (event_type,) if et is None else (event_type, et.category)
 
 
 def task_action(row: dict, action: str, now_ms: int, **params: Any) -> Op:

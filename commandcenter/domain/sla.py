@@ -10,20 +10,27 @@ class NoSlaTemplate(LookupError):
     pass
 
 
-def pick_template(templates: list[SlaTemplate], category: str, severity: str) -> SlaTemplate:
-    """The most specific template that matches (category may be an event type or its category)."""
+def pick_template(
+    templates: list[SlaTemplate], category: str | tuple[str, ...], severity: str
+) -> SlaTemplate:
+    """The most specific template that matches.
+
+    `category` is one key or several, most specific first (an event type code, then its
+    category). A template on an earlier key beats one on a later key, any key beats "*", and
+    within the same key a template for the severity beats one for "*".
+    """
+    keys = (category,) if isinstance(category, str) else tuple(category)
+    ranked = {key: len(keys) - i for i, key in enumerate(keys)}
     matches = [
-        t
-        for t in templates
-        if t.category in ("*", category) and t.severity in ("*", severity)
+        t for t in templates if (t.category == "*" or t.category in ranked) and t.severity in ("*", severity)
     ]
     if not matches:
-        raise NoSlaTemplate(f"no SLA template for category={category} severity={severity}")
-    return max(matches, key=SlaTemplate.specificity)
+        raise NoSlaTemplate(f"no SLA template for category={'/'.join(keys)} severity={severity}")
+    return max(matches, key=lambda t: (ranked.get(t.category, 0), t.severity != "*"))
 
 
 def deadlines(
-    templates: list[SlaTemplate], category: str, severity: str, dispatched_ms: int
+    templates: list[SlaTemplate], category: str | tuple[str, ...], severity: str, dispatched_ms: int
 ) -> tuple[int, int]:
     """(accept_by_ms, finish_by_ms) for a task dispatched at `dispatched_ms`."""
     t = pick_template(templates, category, severity)

@@ -148,3 +148,18 @@ def test_response_level_validation():
     with pytest.raises(c.CommandError):
         c.set_response_level(incident(), "5", 0)
     assert c.set_response_level(incident(), "2", 0, plan="flood-plan").fields["response_level"] == "2"
+
+
+def test_sla_type_rows_do_not_hide_category_rows():
+    from commandcenter.domain.sla import pick_template
+
+    rows = [
+        SlaTemplate("*", "*", 120, 2880),
+        SlaTemplate("accident", "I", 10, 60),
+        SlaTemplate("gas_leak", "II", 20, 90),
+    ]
+    keys = ("gas_leak", "accident")
+    assert pick_template(rows, keys, "II").accept_minutes == 20  # the type's own row
+    assert pick_template(rows, keys, "I").accept_minutes == 10  # the category row is not hidden
+    assert pick_template(rows, keys, "IV").accept_minutes == 120  # the fallback
+    assert pick_template(rows, ("flood", "natural"), "I").accept_minutes == 120

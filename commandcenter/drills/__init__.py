@@ -1,0 +1,1 @@
+"""Drills: scenario format and validation, virtual clock, player, recorder, evaluation."""
