@@ -22,6 +22,16 @@ from commandcenter.domain.hooks import Hooks  # noqa: E402
 pytest_plugins = ["tests.platform_fixtures"]
 
 
+def pytest_configure(config):
+    # The cc:// scheme must be registered before the QApplication exists (pytest-qt makes it
+    # lazily, on the first qtbot/qapp), so every test that builds a MapView works.
+    try:
+        from commandcenter.ui.url_scheme import register_url_schemes
+    except ImportError:  # a core-only run without Qt installed
+        return
+    register_url_schemes()
+
+
 @pytest.fixture(scope="session")
 def catalog():
     from commandcenter.catalog import load_catalog

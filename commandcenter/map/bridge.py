@@ -1,0 +1,147 @@
+"""The messages between the map page and the application, both ways.
+
+Page -> application: JSON text sent through the QWebChannel slot ``on_page_message``. The page
+runs a browser engine fed with platform and user data, so everything it says is checked here
+before the UI acts on it: known types and fields only, bounded sizes.
+
+Application -> page: deltas applied by ``ccApply`` in map.js, plain JSON values only.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from commandcenter.domain.catalog import Catalog
+from commandcenter.domain.levels import Severity
+
+LAYERS = frozenset({"incidents"})
+MESSAGE_TYPES = frozenset({"ready", "feature_clicked", "error"})
+MAX_ID_LENGTH = 64
+MAX_ERROR_LENGTH = 2000
+MAX_MESSAGE_BYTES = 16 * 1024
+CLOSED_INCIDENT_STATES = frozenset({"closed", "cancelled"})
+
+_FIELDS = {
+    "ready": frozenset({"type"}),
+    "feature_clicked": frozenset({"type", "layer", "id"}),
+    "error": frozenset({"type", "message"}),
+}
+
+
+class BridgeError(ValueError):
+    """A message or delta is malformed. `field` names the offending field (None: the whole)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class PageMessage:
+    type: str
+    layer: str | None = None
+    id: str | None = None
+    message: str | None = None
+
+
+def parse_page_message(text: Any) -> PageMessage:
+    """Validate one message from the page, or raise BridgeError naming the bad field."""
+    if not isinstance(text, str):
+        raise BridgeError("a page message must be JSON text", None)
+    if len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
+        raise BridgeError(f"a page message must be at most {MAX_MESSAGE_BYTES} bytes", None)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BridgeError(f"a page message must be valid JSON: {exc.msg}", None) from None
+    if not isinstance(data, dict):
+        raise BridgeError("a page message must be a JSON object", None)
+    kind = data.get("type")
+    if not isinstance(kind, str) or kind not in MESSAGE_TYPES:
+        raise BridgeError(f"unknown message type {kind!r}", "type")
+    unknown = sorted(set(data) - _FIELDS[kind])
+    if unknown:
+        raise BridgeError(f"unexpected field {unknown[0]!r} in a {kind} message", unknown[0])
+    if kind == "ready":
+        return PageMessage("ready")
+    if kind == "feature_clicked":
+        layer = data.get("layer")
+        if not isinstance(layer, str) or layer not in LAYERS:
+            raise BridgeError(f"unknown layer {layer!r}", "layer")
+        return PageMessage("feature_clicked", layer=layer, id=_check_id(data.get("id")))
+    message = data.get("message")
+    if not isinstance(message, str):
+        raise BridgeError("an error message needs a text 'message'", "message")
+    if len(message) > MAX_ERROR_LENGTH:
+        raise BridgeError(f"an error message must be at most {MAX_ERROR_LENGTH} characters", "message")
+    return PageMessage("error", message=message)
+
+
+def _check_id(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise BridgeError("a feature id must be a non-empty string", "id")
+    if len(value) > MAX_ID_LENGTH:
+        raise BridgeError(f"a feature id must be at most {MAX_ID_LENGTH} characters", "id")
+    return value
+
+
+def incident_delta(row: dict, catalog: Catalog, *, lang: str = "zh") -> dict:
+    """The upsert delta showing one incident row on the page (names in `lang`, zh or en)."""
+    incident_id = _check_id(row.get("id"))
+    lon, lat = row.get("lon"), row.get("lat")
+    if not _finite(lon) or not _finite(lat):
+        raise BridgeError(f"incident {incident_id} has no valid position", "lon/lat")
+    severity = str(row.get("severity") or "")
+    try:
+        level = Severity.parse(severity).info
+    except KeyError:
+        level = None
+    category = str(row.get("category") or "")
+    event_type = catalog.event_types.get(category)
+    unit_code = str(row.get("org_unit") or "")
+    unit = catalog.org_units.get(unit_code)
+    english = lang == "en"
+    props = {
+        "title": str(row.get("title") or ""),
+        "severity": severity,
+        "severity_label": (level.en if english else level.zh) if level else "",
+        "colour": level.colour if level else "",
+        "status": str(row.get("status") or ""),
+        "category": category,
+        "category_name": (event_type.name_en if english else event_type.name_zh) if event_type else category,
+        "org_unit": unit_code,
+        "org_unit_name": (unit.name_en if english else unit.name_zh) if unit else unit_code,
+        "lon": float(lon),
+        "lat": float(lat),
+    }
+    return {"op": "upsert", "layer": "incidents", "id": incident_id, "props": props}
+
+
+def remove_delta(layer: str, feature_id: str) -> dict:
+    """The delta taking one feature off a layer."""
+    if layer not in LAYERS:
+        raise BridgeError(f"unknown layer {layer!r}", "layer")
+    return {"op": "remove", "layer": layer, "id": _check_id(feature_id)}
+
+
+def focus_delta(layer: str, feature_id: str) -> dict:
+    """The delta panning to one feature, highlighting it and opening its popup."""
+    if layer not in LAYERS:
+        raise BridgeError(f"unknown layer {layer!r}", "layer")
+    return {"op": "focus", "layer": layer, "id": _check_id(feature_id)}
+
+
+def is_open_incident(row: dict | None) -> bool:
+    """Whether an incident belongs on the map (closed and cancelled ones leave it)."""
+    return row is not None and row.get("status") not in CLOSED_INCIDENT_STATES
+
+
+def batch_script(deltas: list[dict]) -> str:
+    """The one JavaScript call applying a batch: the JSON is a literal, never evaluated text."""
+    return "ccApply(" + json.dumps(deltas, ensure_ascii=True, allow_nan=False) + ");"
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

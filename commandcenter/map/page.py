@@ -1,0 +1,283 @@
+"""Build the map page once, with folium, referencing only local assets.
+
+The page is static: boundaries of the demo city are baked in, and everything that changes
+(incidents, later units and alarms) arrives afterwards as JSON deltas through the bridge, so the
+page is never rebuilt for an update. folium's stock page pulls Leaflet, jQuery, Bootstrap and
+Font Awesome from CDNs, which do not exist in a command post without network; this builder
+references Leaflet and markercluster from ``asset_base`` and nothing else.
+
+Text that reaches the page inside HTML (district names in labels, layer names in the layer
+control) is escaped here; incident text never passes through HTML at all (map.js inserts it as
+text nodes). A Content-Security-Policy allows only the page's own inline scripts (by hash) and
+scripts from cc:// and qrc://, so even a missed escape could not run injected markup.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from typing import Any, Mapping
+
+import folium
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from commandcenter.domain.catalog import Catalog, OrgUnit
+from commandcenter.domain.levels import OrgLevel, Severity
+
+DEFAULT_ASSET_BASE = "cc://app/assets"
+CONFIG_ELEMENT_ID = "cc-config"
+
+BACKGROUND = "#0b1220"  # near-black blue: keeps a video wall dark and severity colours readable
+DISTRICT_STYLE = {"color": "#6b8fd6", "weight": 2.5, "opacity": 0.9, "fillColor": "#1b2a44", "fillOpacity": 0.25}
+STREET_STYLE = {"color": "#4a6391", "weight": 1.2, "opacity": 0.8, "fill": False}
+COMMUNITY_STYLE = {"color": "#3d5478", "weight": 0.6, "opacity": 0.8, "dashArray": "3 3", "fillOpacity": 0.0}
+
+# Words shown on the page. The defaults are Chinese (the page's first language); the UI passes
+# its translated words through `labels` so the map follows the application's language.
+DEFAULT_LABELS: dict[str, Any] = {
+    "districts": "区县界",
+    "streets": "街镇界",
+    "communities": "村居界",
+    "incidents": "事件",
+    "severity": "级别",
+    "status": "状态",
+    "category": "类型",
+    "org_unit": "属地",
+    "statuses": {
+        "reported": "已上报",
+        "verifying": "核实中",
+        "confirmed": "已确认",
+        "responding": "处置中",
+        "contained": "已控制",
+        "recovery": "恢复中",
+        "closed": "已关闭",
+        "cancelled": "已撤销",
+    },
+}
+
+# Radius in pixels per severity: the worst events are the ones seen first from across a room.
+SEVERITY_RADIUS = {"I": 11, "II": 9, "III": 7, "IV": 6}
+
+
+class _ExportHandles(MacroElement):
+    """Publishes folium's map and layer-control objects to map.js.
+
+    folium declares the layer control with ``let``, which other scripts cannot reach through
+    ``window``; this assignment runs inside folium's own script, after both exist.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            window.ccFolium = {map: {{ this.map_name }}, layerControl: {{ this.control_name }}};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, map_name: str, control_name: str) -> None:
+        super().__init__()
+        self._name = "ExportHandles"
+        self.map_name = map_name
+        self.control_name = control_name
+
+
+def build_page(
+    catalog: Catalog,
+    *,
+    asset_base: str = DEFAULT_ASSET_BASE,
+    labels: Mapping[str, Any] | None = None,
+) -> str:
+    """The complete HTML of the map page for this city.
+
+    `labels` overrides entries of DEFAULT_LABELS (a partial "statuses" mapping is merged).
+    """
+    base = asset_base.rstrip("/")
+    words = _merge_labels(labels)
+    city = _city_unit(catalog)
+    south, west, north, east = _bounds(city, catalog)
+
+    fmap = folium.Map(
+        location=(city.center[1], city.center[0]) if city else ((south + north) / 2, (west + east) / 2),
+        tiles=None,
+        prefer_canvas=True,
+        zoom_start=13,
+        zoom_snap=0.25,
+        attribution_control=False,
+    )
+    fmap.default_js = [
+        ("leaflet", f"{base}/vendor/leaflet/leaflet.js"),
+        ("leaflet_markercluster", f"{base}/vendor/leaflet.markercluster/leaflet.markercluster.js"),
+    ]
+    fmap.default_css = [
+        ("leaflet_css", f"{base}/vendor/leaflet/leaflet.css"),
+        ("markercluster_css", f"{base}/vendor/leaflet.markercluster/MarkerCluster.css"),
+        ("markercluster_default_css", f"{base}/vendor/leaflet.markercluster/MarkerCluster.Default.css"),
+        ("cc_map_css", f"{base}/static/map.css"),
+    ]
+
+    _add_district_layer(fmap, catalog, words["districts"])
+    _add_outline_layer(fmap, catalog, OrgLevel.STREET, words["streets"], STREET_STYLE, hover=False)
+    _add_outline_layer(fmap, catalog, OrgLevel.COMMUNITY, words["communities"], COMMUNITY_STYLE, hover=True)
+    control = folium.LayerControl(collapsed=True, position="topright")
+    control.add_to(fmap)
+    fmap.add_child(_ExportHandles(fmap.get_name(), control.get_name()))
+
+    config = {
+        "severityColours": {s.name: s.info.colour for s in Severity},
+        "severityRadius": SEVERITY_RADIUS,
+        "labels": words,
+        "background": BACKGROUND,
+        "focusZoom": 15,
+        # Fitted by map.js once the map has a size: a view created hidden (a docked tab not
+        # yet shown) has none, and fitting a 0x0 map throws inside Leaflet.
+        "bounds": [[south, west], [north, east]],
+        "fitPadding": 12,
+    }
+    root = fmap.get_root()
+    root.html.add_child(
+        Element(
+            f'<script type="application/json" id="{CONFIG_ELEMENT_ID}">{_json_for_html(config)}</script>'
+        )
+    )
+    # Deferred scripts run after the parser has run folium's inline script (which sits at the
+    # end of the document), in document order: the channel library first, then ours.
+    root.header.add_child(Element('<script defer src="qrc:///qtwebchannel/qwebchannel.js"></script>'))
+    root.header.add_child(Element(f'<script defer src="{base}/static/map.js"></script>'))
+    page = root.render()
+    return _with_csp(page)
+
+
+def _merge_labels(labels: Mapping[str, Any] | None) -> dict[str, Any]:
+    words = {**DEFAULT_LABELS, "statuses": dict(DEFAULT_LABELS["statuses"])}
+    for key, value in (labels or {}).items():
+        if key == "statuses":
+            words["statuses"].update({str(k): str(v) for k, v in value.items()})
+        else:
+            words[key] = str(value)
+    return words
+
+
+def _city_unit(catalog: Catalog) -> OrgUnit | None:
+    return next((u for u in catalog.org_units.values() if u.level == OrgLevel.CITY), None)
+
+
+def _bounds(city: OrgUnit | None, catalog: Catalog) -> tuple[float, float, float, float]:
+    """South, west, north, east of the city polygon (or of all units when there is no city)."""
+    points = list(city.polygon) if city else [p for u in catalog.org_units.values() for p in u.polygon]
+    if not points:
+        raise ValueError("the catalogue has no org unit polygons to show on the map")
+    lons = [p[0] for p in points]
+    lats = [p[1] for p in points]
+    return min(lats), min(lons), max(lats), max(lons)
+
+
+def _units_at(catalog: Catalog, level: OrgLevel) -> list[OrgUnit]:
+    return sorted((u for u in catalog.org_units.values() if u.level == level), key=lambda u: u.code)
+
+
+def _feature(unit: OrgUnit, label: str) -> dict:
+    """A GeoJSON feature carrying only an escaped label: folium writes properties into a script
+    block and its tooltips into HTML, so raw catalogue text must not travel in them."""
+    ring = [list(p) for p in unit.polygon]
+    if ring and ring[0] != ring[-1]:
+        ring.append(ring[0])
+    return {
+        "type": "Feature",
+        "properties": {"label": _html_text(label)},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+
+
+def _add_district_layer(fmap: folium.Map, catalog: Catalog, name: str) -> None:
+    """District outlines, each with its Chinese name as a permanent label at its centre."""
+    group = folium.FeatureGroup(name=_html_text(name), overlay=True, control=True)
+    for unit in _units_at(catalog, OrgLevel.DISTRICT):
+        layer = folium.GeoJson(
+            _feature(unit, unit.name_zh),
+            style_function=lambda _f: DISTRICT_STYLE,
+            interactive=False,
+            smooth_factor=0.5,
+        )
+        folium.Tooltip(
+            _html_text(unit.name_zh),
+            sticky=False,
+            permanent=True,
+            direction="center",
+            class_name="cc-district-label",
+            interactive=False,
+        ).add_to(layer)
+        layer.add_to(group)
+    group.add_to(fmap)
+
+
+def _add_outline_layer(
+    fmap: folium.Map,
+    catalog: Catalog,
+    level: OrgLevel,
+    name: str,
+    style: dict,
+    *,
+    hover: bool,
+) -> None:
+    units = _units_at(catalog, level)
+    features = []
+    for unit in units:
+        parent = catalog.org_units.get(unit.parent) if unit.parent else None
+        label = f"{parent.name_zh} · {unit.name_zh}" if parent and level == OrgLevel.COMMUNITY else unit.name_zh
+        features.append(_feature(unit, label))
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=_html_text(name),
+        style_function=lambda _f: style,
+        interactive=hover,
+        highlight_function=(lambda _f: {"weight": 2, "color": "#8fb3ff"}) if hover else None,
+        smooth_factor=0.5,
+    )
+    if hover:
+        folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True, class_name="cc-unit-tooltip").add_to(layer)
+    layer.add_to(fmap)
+
+
+def _html_text(text: str) -> str:
+    """Text made safe for folium's HTML-in-a-JS-template-literal tooltips and layer names."""
+    escaped = html.escape(str(text), quote=True)
+    return escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+
+
+def _json_for_html(value: Any) -> str:
+    """JSON that cannot close the <script> element it sits in."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+
+
+def _with_csp(page: str) -> str:
+    """Insert a Content-Security-Policy allowing exactly the page's inline scripts."""
+    hashes = sorted(
+        {
+            "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
+            for body in _INLINE_SCRIPT.findall(page)
+        }
+    )
+    policy = "; ".join(
+        [
+            "default-src 'none'",
+            "script-src cc: qrc: " + " ".join(hashes),
+            "style-src cc: 'unsafe-inline'",
+            "img-src cc: data:",
+            "font-src cc:",
+            "connect-src cc: qrc:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+    head = "<head>"
+    if head not in page:
+        raise ValueError("folium produced a page without <head>")
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return page.replace(head, f"{head}\n    {meta}", 1)

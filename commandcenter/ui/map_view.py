@@ -1,0 +1,327 @@
+"""The map dock's view: a QWebEngineView showing the page built once by commandcenter.map.page.
+
+After the page is loaded nothing re-renders it. Changes in the store become JSON deltas (see
+commandcenter.map.bridge) in a queue that is flushed on a display tick, as one
+``ccApply(...)`` call per tick, and only after the page has said it is ready: earlier calls
+would hit a page without Leaflet. Clicks come back through one QWebChannel object, ``bridge``.
+
+Profile: the view owns a private, off-the-record QWebEngineProfile and installs the ``cc``
+scheme handler there. The handler serves this view's page, nothing is shared with other web
+views or written to disk, and several views (tests, a second window) never collide on one
+handler. The page is a child of the view and is destroyed before the profile (see shutdown).
+"""
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtWebChannel import QWebChannel
+from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
+from PySide6.QtWebEngineWidgets import QWebEngineView
+from shiboken6 import isValid
+
+from commandcenter.domain.catalog import Catalog
+from commandcenter.domain.hooks import ChangeSet, Hooks
+from commandcenter.domain.machines import INCIDENT
+from commandcenter.map import assets
+from commandcenter.map.bridge import (
+    BridgeError,
+    batch_script,
+    focus_delta,
+    incident_delta,
+    is_open_incident,
+    parse_page_message,
+    remove_delta,
+)
+from commandcenter.map.page import build_page
+from commandcenter.store.db import Store
+from commandcenter.ui import labels
+from commandcenter.ui.url_scheme import (
+    ASSET_BASE,
+    INDEX_URL,
+    SCHEME,
+    AppSchemeHandler,
+    is_registered,
+    register_url_schemes,
+)
+
+__all__ = ["Bridge", "MapView", "register_url_schemes"]
+
+log = logging.getLogger(__name__)
+
+FLUSH_INTERVAL_MS = 100  # display tick: at most ten page updates a second
+MAX_INCIDENTS = 5000  # canvas circle markers stay fast well past this (PERF.md: 10k)
+INCIDENTS = "incidents"
+
+
+class Bridge(QObject):
+    """The one object the page sees (as ``bridge``). It only forwards text: the view parses it."""
+
+    def __init__(self, receive, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bridge")
+        self._receive = receive
+
+    @Slot(str)
+    def on_page_message(self, text: str) -> None:
+        self._receive(text)
+
+
+class _MapPage(QWebEnginePage):
+    """Routes the page's console to Python logging and keeps navigation on cc://."""
+
+    _log = logging.getLogger("commandcenter.map.page")
+
+    def javaScriptConsoleMessage(self, level, message, line, source):  # noqa: N802 (Qt API)
+        levels = QWebEnginePage.JavaScriptConsoleMessageLevel
+        if level == levels.ErrorMessageLevel:
+            self._log.error("%s (%s:%d)", message, source, line)
+        elif level == levels.WarningMessageLevel:
+            self._log.warning("%s (%s:%d)", message, source, line)
+        else:
+            self._log.debug("%s (%s:%d)", message, source, line)
+
+    def acceptNavigationRequest(self, url, nav_type, is_main_frame):  # noqa: N802 (Qt API)
+        if url.scheme().encode() == SCHEME:
+            return True
+        self._log.warning("refused navigation to %s", url.toString())
+        return False
+
+
+class MapView(QWebEngineView):
+    """The city map with live incidents. Observes the store; never writes to it."""
+
+    map_ready = Signal()
+    incident_clicked = Signal(str)
+    # Private hop to the GUI thread: the hook may fire on whichever thread committed.
+    _incident_ids_changed = Signal(list)
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: Store,
+        hooks: Hooks,
+        parent=None,
+        *,
+        lang: str = "zh",
+    ) -> None:
+        if not is_registered():
+            raise RuntimeError(
+                "the cc:// URL scheme is not registered: call "
+                "commandcenter.ui.map_view.register_url_schemes() before creating the QApplication"
+            )
+        super().__init__(parent)
+        self.setObjectName("map_view")
+        self._catalog = catalog
+        self._store = store
+        self._hooks = hooks
+        self._lang = lang
+        self._ready = False
+        self._ready_emitted = False
+        self._closing = False
+        self._queue: OrderedDict[tuple[str, str], dict] = OrderedDict()
+        self._focus: str | None = None
+        self._shown: set[str] = set()
+
+        if not assets.vendor_ready():
+            log.error(
+                "map: Leaflet files are missing under %s; run tools/fetch-map-assets.sh",
+                assets.vendor_dir(),
+            )
+        html = build_page(catalog, asset_base=ASSET_BASE, labels=self._labels())
+
+        # Created without a parent and re-parented after the page, so that the view's children
+        # are destroyed page first, profile second: a profile must never die under its page.
+        profile = QWebEngineProfile()
+        self._handler = AppSchemeHandler(html, profile)
+        profile.installUrlSchemeHandler(SCHEME, self._handler)
+        self._page = _MapPage(profile, self)
+        profile.setParent(self)
+        self._profile = profile
+
+        self._bridge = Bridge(self._on_bridge_message, self)
+        self._channel = QWebChannel(self)
+        self._channel.registerObject("bridge", self._bridge)
+        self._page.setWebChannel(self._channel)
+        self._page.loadFinished.connect(self._on_page_load_finished)
+        self._page.renderProcessTerminated.connect(self._on_page_render_process_terminated)
+        self.setPage(self._page)
+
+        self._tick = QTimer(self)
+        self._tick.setSingleShot(True)
+        self._tick.setInterval(FLUSH_INTERVAL_MS)
+        self._tick.timeout.connect(self._on_tick_timeout)
+
+        self._incident_ids_changed.connect(self._on_store_incidents_changed)
+        self.setup_hooks()
+        self.load(INDEX_URL)
+
+    # ------------------------------------------------------------------ public
+    @property
+    def is_ready(self) -> bool:
+        """Whether the page has said it is ready and deltas are being delivered."""
+        return self._ready
+
+    def setup_hooks(self) -> None:
+        self._hooks.changes_did_commit.append(self._on_hooks_changes_did_commit)
+
+    def teardown_hooks(self) -> None:
+        self._hooks.changes_did_commit.remove(self._on_hooks_changes_did_commit)
+
+    def focus_incident(self, incident_id: str) -> bool:
+        """Pan to an open incident, highlight it and open its popup.
+
+        False (and nothing happens) when the incident does not exist or is closed. Before the
+        page is ready the request waits in the queue.
+        """
+        row = self._store.get("incident", incident_id)
+        if not is_open_incident(row):
+            return False
+        if incident_id not in self._shown:
+            self._queue_incident(row)
+            if incident_id not in self._shown:  # it could not be placed (logged)
+                return False
+        self._focus = incident_id
+        self._schedule()
+        return True
+
+    def shutdown(self) -> None:
+        """Stop observing and delivering, and release the page before its profile. Idempotent."""
+        if self._closing:
+            return
+        self._closing = True
+        self.teardown_hooks()
+        self._tick.stop()
+        self._queue.clear()
+        self._focus = None
+        self._ready = False
+        self._page.loadFinished.disconnect(self._on_page_load_finished)
+        self._page.renderProcessTerminated.disconnect(self._on_page_render_process_terminated)
+        self._channel.deregisterObject(self._bridge)
+        self.stop()
+        # The page must go before the profile (QtWebEngine warns and may crash otherwise), so
+        # the profile is released only once the page is gone.
+        page, self._page = self._page, None
+        page.destroyed.connect(self._profile.deleteLater)
+        page.deleteLater()
+
+    # ---------------------------------------------------------------- handlers
+    def _on_page_load_finished(self, ok: bool) -> None:
+        if not ok:
+            log.error("map: the page %s failed to load", INDEX_URL.toString())
+
+    def _on_page_render_process_terminated(self, status, exit_code: int) -> None:
+        """A crashed renderer takes the page with it: reload, and resend everything on ready."""
+        log.error("map: the page's renderer ended (%s, code %d); reloading", status, exit_code)
+        self._ready = False
+        self._shown.clear()
+        if not self._closing:
+            self.load(INDEX_URL)
+
+    def _on_bridge_message(self, text: str) -> None:
+        if self._closing:
+            return
+        try:
+            message = parse_page_message(text)
+        except BridgeError as exc:
+            log.warning("map: dropped a bad page message (%s): %s", exc.field or "message", exc)
+            return
+        if message.type == "ready":
+            self._on_page_ready()
+        elif message.type == "feature_clicked":
+            if message.layer == INCIDENTS:
+                self.incident_clicked.emit(message.id)
+        elif message.type == "error":
+            log.warning("map page: %s", message.message)
+
+    def _on_page_ready(self) -> None:
+        self._ready = True
+        self._shown.clear()
+        for row in self._store.open_incidents(limit=MAX_INCIDENTS):
+            self._queue_incident(row)
+        self._schedule()
+        if not self._ready_emitted:
+            self._ready_emitted = True
+            self.map_ready.emit()
+
+    def _on_hooks_changes_did_commit(self, changes: ChangeSet) -> None:
+        if not isValid(self):
+            # A view deleted without shutdown(): drop the late callback (and the subscription)
+            # rather than break the command that committed.
+            self._hooks.changes_did_commit.remove(self._on_hooks_changes_did_commit)
+            return
+        if changes.touches("incident"):
+            self._incident_ids_changed.emit(sorted(changes.entities["incident"]))
+
+    def _on_store_incidents_changed(self, ids: list) -> None:
+        if self._closing:
+            return
+        for incident_id in ids:
+            row = self._store.get("incident", incident_id)
+            if is_open_incident(row):
+                self._queue_incident(row)
+            else:
+                self._queue_removal(incident_id)
+        self._schedule()
+
+    def _on_tick_timeout(self) -> None:
+        self._flush()
+
+    # ----------------------------------------------------------------- helpers
+    def _labels(self) -> dict:
+        """The page's words, translated here like every other user-visible string (statuses
+        come from ui/labels.py so the map says what the board says)."""
+        return {
+            "districts": self.tr("District boundaries"),
+            "streets": self.tr("Street boundaries"),
+            "communities": self.tr("Community boundaries"),
+            "incidents": self.tr("Incidents"),
+            "severity": self.tr("Severity"),
+            "status": self.tr("Status"),
+            "category": self.tr("Type"),
+            "org_unit": self.tr("Area"),
+            "statuses": {code: labels.incident_status(code) for code in INCIDENT.states},
+        }
+
+    def _queue_incident(self, row: dict) -> None:
+        try:
+            delta = incident_delta(row, self._catalog, lang=self._lang)
+        except BridgeError as exc:
+            log.warning("map: incident %s cannot be shown (%s): %s", row.get("id"), exc.field, exc)
+            self._queue_removal(str(row.get("id") or ""))
+            return
+        self._enqueue(delta)
+        self._shown.add(delta["id"])
+
+    def _queue_removal(self, incident_id: str) -> None:
+        try:
+            delta = remove_delta(INCIDENTS, incident_id)
+        except BridgeError:
+            return
+        self._enqueue(delta)
+        self._shown.discard(incident_id)
+        if self._focus == incident_id:
+            self._focus = None
+
+    def _enqueue(self, delta: dict) -> None:
+        """Newest delta per feature wins: a burst of edits to one incident costs one update."""
+        key = (delta["layer"], delta["id"])
+        self._queue.pop(key, None)
+        self._queue[key] = delta
+
+    def _schedule(self) -> None:
+        if self._ready and not self._closing and (self._queue or self._focus) and not self._tick.isActive():
+            self._tick.start()
+
+    def _flush(self) -> None:
+        if not self._ready or self._closing or self._page is None:
+            return
+        deltas = list(self._queue.values())
+        self._queue.clear()
+        if self._focus is not None:
+            # Last, so the incident it points at has been upserted by then.
+            deltas.append(focus_delta(INCIDENTS, self._focus))
+            self._focus = None
+        if deltas:
+            self._page.runJavaScript(batch_script(deltas))

@@ -1,0 +1,110 @@
+"""The ``cc://`` URL scheme: how the map page and its assets reach QtWebEngine.
+
+Why a scheme handler and not ``setHtml``: setHtml stops at 2 MB and cannot serve the Leaflet
+files the page needs; a CDN does not exist in a command post without network. The handler
+serves exactly two kinds of URL and refuses everything else:
+
+- ``cc://app/index.html``: the page built once by commandcenter.map.page;
+- ``cc://app/assets/<vendor|static>/...``: files resolved by commandcenter.map.assets, which
+  refuses path traversal.
+
+Chromium fixes its list of schemes at start-up, so ``register_url_schemes()`` must run before
+the QApplication is created (the app's __main__ and the tests' conftest call it).
+"""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt, QUrl
+from PySide6.QtWebEngineCore import (
+    QWebEngineUrlRequestJob,
+    QWebEngineUrlScheme,
+    QWebEngineUrlSchemeHandler,
+)
+
+from commandcenter.map import assets
+
+log = logging.getLogger(__name__)
+
+SCHEME = b"cc"
+HOST = "app"
+INDEX_PATH = "/index.html"
+ASSETS_PREFIX = "/assets/"
+INDEX_URL = QUrl(f"{SCHEME.decode()}://{HOST}{INDEX_PATH}")
+ASSET_BASE = f"{SCHEME.decode()}://{HOST}{ASSETS_PREFIX.rstrip('/')}"
+
+
+def register_url_schemes() -> None:
+    """Declare the ``cc`` scheme to QtWebEngine. Idempotent; must precede the QApplication.
+
+    Flags: secure (a page from it is a secure context, like https), local access allowed (it
+    loads qrc:///qtwebchannel/qwebchannel.js). Also sets the OpenGL context sharing QtWebEngine
+    requires before the application exists.
+    """
+    if is_registered():
+        return
+    if QCoreApplication.instance() is not None:
+        raise RuntimeError(
+            "register_url_schemes() must be called before the QApplication is created"
+        )
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    scheme = QWebEngineUrlScheme(SCHEME)
+    scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
+    scheme.setFlags(
+        QWebEngineUrlScheme.Flag.SecureScheme
+        | QWebEngineUrlScheme.Flag.LocalAccessAllowed
+        | QWebEngineUrlScheme.Flag.CorsEnabled
+    )
+    QWebEngineUrlScheme.registerScheme(scheme)
+
+
+def is_registered() -> bool:
+    return QWebEngineUrlScheme.schemeByName(SCHEME).name() == QByteArray(SCHEME)
+
+
+class AppSchemeHandler(QWebEngineUrlSchemeHandler):
+    """Serves the page (bytes given once) and the map assets; 404 for anything else."""
+
+    def __init__(self, page_html: str, parent=None) -> None:
+        super().__init__(parent)
+        self._page = page_html.encode("utf-8")
+
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt API)
+        url = job.requestUrl()
+        if bytes(job.requestMethod().data()) != b"GET":
+            log.warning("map: refused %s %s", bytes(job.requestMethod().data()).decode(), url.toString())
+            job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
+            return
+        path = url.path(QUrl.ComponentFormattingOption.FullyDecoded)
+        if url.host() != HOST:
+            self._not_found(job, url)
+            return
+        if path == INDEX_PATH:
+            self._reply(job, b"text/html", self._page)
+            return
+        if path.startswith(ASSETS_PREFIX):
+            file = assets.asset_path(path[len(ASSETS_PREFIX):])
+            if file is not None:
+                try:
+                    data = file.read_bytes()
+                except OSError as exc:
+                    log.error("map: cannot read %s: %s", file, exc)
+                    job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
+                    return
+                self._reply(job, assets.mime_type(file).encode("ascii"), data)
+                return
+        self._not_found(job, url)
+
+    @staticmethod
+    def _reply(job: QWebEngineUrlRequestJob, mime: bytes, data: bytes) -> None:
+        # The buffer is the job's child: it lives exactly as long as the reply needs it.
+        buffer = QBuffer(job)
+        buffer.setData(data)
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        job.reply(mime, buffer)
+
+    @staticmethod
+    def _not_found(job: QWebEngineUrlRequestJob, url: QUrl) -> None:
+        path = url.path()
+        (log.debug if path.endswith("favicon.ico") else log.warning)("map: not found: %s", url.toString())
+        job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)

@@ -1,0 +1,124 @@
+"""The bridge message schema: what the page may say, and what the application sends it."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from commandcenter.domain.commands import report_incident
+from commandcenter.domain.levels import OrgLevel, Severity
+from commandcenter.map.bridge import (
+    BridgeError,
+    PageMessage,
+    batch_script,
+    incident_delta,
+    parse_page_message,
+    remove_delta,
+)
+
+
+def _msg(**fields):
+    return json.dumps(fields)
+
+
+def test_known_messages_parse():
+    assert parse_page_message(_msg(type="ready")) == PageMessage("ready")
+    assert parse_page_message(_msg(type="feature_clicked", layer="incidents", id="abc")) == PageMessage(
+        "feature_clicked", layer="incidents", id="abc"
+    )
+    assert parse_page_message(_msg(type="error", message="boom")) == PageMessage("error", message="boom")
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (_msg(type="navigate", url="http://x"), "type"),
+        (_msg(layer="incidents", id="a"), "type"),
+        (_msg(type=["ready"]), "type"),
+        (_msg(type="feature_clicked", layer="units", id="a"), "layer"),
+        (_msg(type="feature_clicked", id="a"), "layer"),
+        (_msg(type="feature_clicked", layer="incidents"), "id"),
+        (_msg(type="feature_clicked", layer="incidents", id=""), "id"),
+        (_msg(type="feature_clicked", layer="incidents", id=42), "id"),
+        (_msg(type="feature_clicked", layer="incidents", id="x" * 65), "id"),
+        (_msg(type="feature_clicked", layer="incidents", id="a", html="<b>"), "html"),
+        (_msg(type="ready", extra=1), "extra"),
+        (_msg(type="error"), "message"),
+        (_msg(type="error", message="x" * 2001), "message"),
+        ("not json", None),
+        ("[1, 2]", None),
+        ("x" * 20000, None),
+    ],
+)
+def test_bad_messages_are_refused_naming_the_field(text, field):
+    with pytest.raises(BridgeError) as info:
+        parse_page_message(text)
+    assert info.value.field == field
+
+
+def test_id_of_exactly_64_characters_is_accepted():
+    assert parse_page_message(_msg(type="feature_clicked", layer="incidents", id="x" * 64)).id == "x" * 64
+
+
+def _incident_row(catalog, **overrides):
+    unit = next(u for u in catalog.org_units.values() if u.level == OrgLevel.COMMUNITY)
+    op = report_incident(
+        1_784_080_800_000,
+        title="<script>alert(1)</script> 积水",
+        category="waterlogging",
+        severity="II",
+        org_unit=unit.code,
+        lon=unit.center[0],
+        lat=unit.center[1],
+    )
+    return {**op.fields, "version": 1, **overrides}, unit
+
+
+def test_incident_delta_carries_plain_display_values(catalog):
+    row, unit = _incident_row(catalog)
+    delta = incident_delta(row, catalog)
+    assert delta["op"] == "upsert" and delta["layer"] == "incidents" and delta["id"] == row["id"]
+    props = delta["props"]
+    assert props["title"] == row["title"]  # verbatim: the page inserts it as text
+    assert props["severity"] == "II"
+    assert props["colour"] == Severity.II.info.colour
+    assert props["severity_label"] == Severity.II.info.zh
+    assert props["status"] == "reported"
+    assert props["category_name"] == catalog.event_types["waterlogging"].name_zh
+    assert props["org_unit_name"] == unit.name_zh
+    assert (props["lon"], props["lat"]) == unit.center
+    assert json.loads(json.dumps(delta, allow_nan=False)) == delta
+    english = incident_delta(row, catalog, lang="en")["props"]
+    assert english["org_unit_name"] == unit.name_en
+    assert english["severity_label"] == Severity.II.info.en
+
+
+def test_incident_delta_tolerates_unknown_codes(catalog):
+    row, _ = _incident_row(catalog, category="meteor", org_unit="999999", severity="V")
+    props = incident_delta(row, catalog)["props"]
+    assert props["category_name"] == "meteor"
+    assert props["org_unit_name"] == "999999"
+    assert props["colour"] == ""
+
+
+@pytest.mark.parametrize(("lon", "lat"), [(None, 31.2), (float("nan"), 31.2), (121.4, float("inf")), ("121", 31.2)])
+def test_incident_without_a_position_is_refused(catalog, lon, lat):
+    row, _ = _incident_row(catalog, lon=lon, lat=lat)
+    with pytest.raises(BridgeError) as info:
+        incident_delta(row, catalog)
+    assert info.value.field == "lon/lat"
+
+
+def test_remove_delta():
+    assert remove_delta("incidents", "abc") == {"op": "remove", "layer": "incidents", "id": "abc"}
+    with pytest.raises(BridgeError) as info:
+        remove_delta("tiles", "abc")
+    assert info.value.field == "layer"
+
+
+def test_batch_script_is_one_call_with_a_json_literal():
+    deltas = [remove_delta("incidents", "a"), {"op": "upsert", "layer": "incidents", "id": "b", "props": {"title": "</script>\u2028'"}}]
+    script = batch_script(deltas)
+    assert script.startswith("ccApply(") and script.endswith(");")
+    assert json.loads(script[len("ccApply("):-2]) == deltas
+    assert "\u2028" not in script
