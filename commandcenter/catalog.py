@@ -60,7 +60,7 @@ def load_catalog(root: Path | None = None) -> Catalog:
     folder = city_dir(root)
     org_units = _load_org_units(folder / ORGUNITS_FILE)
     departments = _load_departments(folder / DEPARTMENTS_FILE)
-    event_types = _load_event_types(folder / EVENT_TYPES_FILE)
+    event_types = _load_event_types(folder / EVENT_TYPES_FILE, departments)
     indicators = _load_indicators(folder / INDICATORS_FILE, org_units)
     sla = _load_sla(folder / SLA_FILE, event_types)
     return Catalog(
@@ -250,7 +250,7 @@ def _load_departments(path: Path) -> dict[str, Department]:
     return out
 
 
-def _load_event_types(path: Path) -> dict[str, EventType]:
+def _load_event_types(path: Path, departments: dict[str, Department]) -> dict[str, EventType]:
     f = _File(path)
     out: dict[str, EventType] = {}
     for i, item in enumerate(f.list_field(f.read(), "event_types")):
@@ -263,11 +263,18 @@ def _load_event_types(path: Path) -> dict[str, EventType]:
             raise f.error(
                 f"{where}.category", f"unknown category {category!r} (one of {', '.join(EVENT_CATEGORIES)})"
             )
+        responders = item.get("departments", [])
+        if not isinstance(responders, list) or not all(isinstance(d, str) for d in responders):
+            raise f.error(f"{where}.departments", "must be a list of department codes")
+        for j, dept in enumerate(responders):
+            if dept not in departments:
+                raise f.error(f"{where}.departments[{j}]", f"unknown department {dept!r}")
         out[code] = EventType(
             code=code,
             name_zh=f.text(item, "name_zh", where),
             name_en=f.text(item, "name_en", where),
             category=category,
+            departments=tuple(responders),
         )
     return out
 

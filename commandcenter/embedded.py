@@ -1,7 +1,9 @@
-"""Run the reference platform as a child process (the demo, the snapshot, tests).
+"""Run the reference platform as a child process (the demo, the snapshot, benchmarks, tests).
 
-A child process rather than a thread: the client's event loop stays free, and killing the
-platform is a real network outage for the client.
+A child process rather than a thread: the client's event loop stays free, and kill -9 of the
+platform is a real crash and a real network outage for the client. Its output goes to a log
+file next to the database, so nothing can block on a full pipe and a failure can show what the
+platform said.
 """
 from __future__ import annotations
 
@@ -10,11 +12,12 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
 _LISTENING = re.compile(r"platform listening on (http://\S+)")
+START_TIMEOUT_S = 30.0
 
 
 class PlatformStartError(RuntimeError):
@@ -25,70 +28,72 @@ class PlatformProcess:
     def __init__(
         self,
         db_path: str | Path,
-        *,
         scenario: str | Path | None = None,
         speed: float = 60.0,
+        token: str | None = None,
+        *,
         port: int = 0,
         host: str = "127.0.0.1",
         extra_args: list[str] | None = None,
-        log_path: str | Path | None = None,
     ) -> None:
         self.db_path = Path(db_path)
         self.scenario = scenario
         self.speed = speed
-        self.port = port
+        self.token = token
         self.host = host
-        self.extra_args = extra_args or []
-        self.log_path = Path(log_path) if log_path else None
+        self.port = port
+        self.extra_args = list(extra_args or [])
         self.url: str | None = None
         self.proc: subprocess.Popen | None = None
+        self.log_path: Path | None = None
+        self._starts = 0
 
-    def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "commandcenter.platform", "--db", str(self.db_path),
-               "--host", self.host, "--port", str(self.port), "--speed", str(self.speed)]
-        if self.scenario:
+    def command(self, port: int) -> list[str]:
+        cmd = [
+            sys.executable, "-m", "commandcenter.platform",
+            "--db", str(self.db_path), "--host", self.host, "--port", str(port),
+            "--speed", str(self.speed),
+        ]
+        if self.scenario is not None:
             cmd += ["--scenario", str(self.scenario)]
+        if self.token is not None:
+            cmd += ["--token", self.token]
         return cmd + self.extra_args
 
-    def start(self, timeout: float = 30.0) -> str:
+    def start(self, port: int | None = None, timeout: float = START_TIMEOUT_S) -> str:
+        """Start on `port` (0: any free port) and wait for "platform listening on"."""
+        if self.running:
+            raise PlatformStartError("the platform is already running")
+        self._starts += 1
+        self.db_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.db_path.with_name(f"{self.db_path.stem}.run{self._starts}.log")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(
-            self.command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-        )
-        found: list[str] = []
-        lines: list[str] = []
-        ready = threading.Event()
-
-        def pump() -> None:
-            assert self.proc and self.proc.stdout
-            log = open(self.log_path, "a", encoding="utf-8") if self.log_path else None
-            try:
-                for line in self.proc.stdout:
-                    lines.append(line)
-                    if log:
-                        log.write(line)
-                        log.flush()
-                    m = _LISTENING.search(line)
-                    if m and not found:
-                        found.append(m.group(1))
-                        ready.set()
-            finally:
-                if log:
-                    log.close()
-                ready.set()
-
-        threading.Thread(target=pump, name="platform-output", daemon=True).start()
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                self.command(self.port if port is None else port),
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=REPO, env=env,
+            )
         deadline = time.monotonic() + timeout
-        while not ready.wait(0.05):
+        while True:
+            found = _LISTENING.search(self.log_text())
+            if found:
+                self.url = found.group(1)
+                self.port = int(self.url.rsplit(":", 1)[1])
+                return self.url
+            if self.proc.poll() is not None:
+                raise PlatformStartError(
+                    f"platform exited with {self.proc.returncode}:\n{self.log_text()[-2000:]}"
+                )
             if time.monotonic() > deadline:
-                self.stop()
-                raise PlatformStartError("platform did not start in time:\n" + "".join(lines[-20:]))
-        if not found:
-            self.stop()
-            raise PlatformStartError("platform exited:\n" + "".join(lines[-20:]))
-        self.url = found[0]
-        self.port = int(self.url.rsplit(":", 1)[1].split("/")[0])
-        return self.url
+                self.kill()
+                raise PlatformStartError(f"platform did not start in {timeout} s:\n{self.log_text()[-2000:]}")
+            time.sleep(0.02)
+
+    def log_text(self) -> str:
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     @property
     def running(self) -> bool:
@@ -97,24 +102,34 @@ class PlatformProcess:
     def kill(self) -> None:
         """SIGKILL: the platform vanishes as in a crash or a cut cable."""
         if self.running:
-            assert self.proc
-            self.proc.kill()
+            assert self.proc is not None
+            self.proc.send_signal(signal.SIGKILL)
             self.proc.wait(10)
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """SIGTERM and wait; returns the exit code (None if it was never started)."""
+        if self.proc is None:
+            return None
         if self.running:
-            assert self.proc
             self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+                self.kill()
+        return self.proc.returncode
 
-    def restart(self, timeout: float = 30.0) -> str:
-        """Start again on the same database and, when free, the same port."""
+    def restart(self, timeout: float = START_TIMEOUT_S) -> str:
+        """Start again on the same database, on the same port when it can be had, so a client
+        reconnects to the URL it knows; another port only if that one stays busy."""
         self.stop()
-        return self.start(timeout)
+        deadline = time.monotonic() + min(timeout, 5.0)
+        while True:
+            try:
+                return self.start(self.port, timeout)
+            except PlatformStartError:
+                if time.monotonic() > deadline:
+                    return self.start(0, timeout)
+                time.sleep(0.2)
 
     def __enter__(self) -> "PlatformProcess":
         self.start()

@@ -398,6 +398,19 @@ def test_error_unknown_event_category(broken):
     assert msg.startswith("event_types.json: event_types[2].category:")
 
 
+def test_error_unknown_responding_department(broken):
+    def fn(d):
+        d["event_types"][1]["departments"] = ["water", "navy"]
+
+    msg = _error(broken("event_types.json", fn))
+    assert msg.startswith("event_types.json: event_types[1].departments[1]:") and "navy" in msg
+
+
+def test_every_event_type_names_its_responders(catalog):
+    for code, et in catalog.event_types.items():
+        assert et.departments and all(d in catalog.departments for d in et.departments), code
+
+
 def test_error_thresholds_not_monotonic_above(broken):
     def fn(d):
         d["indicators"][3]["thresholds"] = {"blue": 10, "yellow": 30, "orange": 20}

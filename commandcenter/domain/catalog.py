@@ -48,6 +48,9 @@ class EventType:
     name_zh: str
     name_en: str
     category: str  # natural | accident | health | social
+    # departments that usually respond, lead first (the default dispatch of a simulated
+    # command room, and the first suggestion in the dispatch form)
+    departments: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

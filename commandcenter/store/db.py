@@ -14,7 +14,6 @@ from typing import Any, Iterable, Sequence
 
 import sqlite_utils
 
-from commandcenter.domain import machines
 from commandcenter.domain.clock import Clock, SystemClock
 from commandcenter.domain.commands import CREATE_OPS, Op
 from commandcenter.domain.hooks import ChangeSet, Hooks
@@ -285,16 +284,17 @@ class Store:
     def pending_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM outbox WHERE acked_ms IS NULL").fetchone()[0]
 
-    def record_push_results(self, results: Iterable[dict]) -> ChangeSet:
-        """Mark operations acknowledged. Every result (applied, merged, conflict, rejected)
-        acknowledges the op; conflicts and rejections are kept for the user to see."""
+    def record_push_results(self, results: Iterable[dict], epoch: str | None = None) -> ChangeSet:
+        """Mark operations acknowledged (by the platform of `epoch`). Every result (applied,
+        merged, conflict, rejected) acknowledges the op; conflicts and rejections are kept for
+        the user to see."""
         now = self.clock.now_ms()
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             for res in results:
                 self.conn.execute(
-                    "UPDATE outbox SET acked_ms=?, result=?, reason=? WHERE op_id=? AND acked_ms IS NULL",
-                    (now, res["result"], res.get("reason"), res["op_id"]),
+                    "UPDATE outbox SET acked_ms=?, result=?, reason=?, acked_epoch=? WHERE op_id=? AND acked_ms IS NULL",
+                    (now, res["result"], res.get("reason"), epoch, res["op_id"]),
                 )
                 if res["result"] in ("conflict", "rejected"):
                     op = self.conn.execute("SELECT entity, entity_id, op FROM outbox WHERE op_id=?", (res["op_id"],)).fetchone()
@@ -312,6 +312,35 @@ class Store:
         self._publish(changes)
         return changes
 
+    def begin_epoch(self, epoch: str) -> int:
+        """The platform has a new epoch (restored from an older backup, or replaced).
+
+        Nothing is discarded: every operation the old epoch acknowledged is queued again (the
+        platform answers those it still has from its idempotency table), the cursor restarts
+        at 0, and the platform's row versions are forgotten because the new epoch counts
+        afresh. Returns how many operations were queued again.
+        """
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            requeued = self.conn.execute(
+                "UPDATE outbox SET acked_ms=NULL, result=NULL, reason=NULL, acked_epoch=NULL "
+                "WHERE acked_epoch IS NOT NULL AND acked_epoch != ?",
+                (epoch,),
+            ).rowcount
+            for table in ENTITY_TABLES.values():
+                self.conn.execute(f"UPDATE {table} SET server_version=NULL")
+            old = self._meta("epoch")
+            if old is not None:
+                self._set_meta("previous_epoch", old)
+            self._set_meta("epoch", epoch)
+            self._set_meta("cursor", "0")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self._publish(ChangeSet({}, outbox_changed=True))
+        return requeued
+
     # -------------------------------------------------------------------- pull
     @property
     def cursor(self) -> int:
@@ -324,17 +353,16 @@ class Store:
     def apply_pull(self, changes: list[dict], next_cursor: int, epoch: str) -> ChangeSet:
         """Apply one page of server changes and move the cursor, in ONE transaction.
 
-        A server document replaces the cached row except where an operation of ours is still
-        pending on the same entity: those fields keep our value (the push will settle them),
-        and a status never moves backwards through a pull (max over (generation, rank)).
+        The platform has validated every transition in these documents, so a status may move
+        to an earlier rank here (redispatch, rework, release, reopen). Two things protect
+        local work: a document older than the platform version we already hold is skipped,
+        and fields that an operation of ours still waiting in the outbox sets keep our value
+        (the push settles them, and the platform's answer comes back by a later pull).
         """
         touched: dict[str, set[str]] = {}
         now = self.clock.now_ms()
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            old_epoch = self._meta("epoch")
-            if old_epoch is not None and old_epoch != epoch:
-                self._set_meta("previous_epoch", old_epoch)
             for change in changes:
                 entity, doc = change["entity"], dict(change["doc"])
                 table = ENTITY_TABLES.get(entity)
@@ -343,18 +371,19 @@ class Store:
                 remote_hlc = doc.get("hlc")
                 if remote_hlc:
                     self.hlc.receive(Timestamp.decode(remote_hlc), now)
+                server_version = doc.pop("version", None)
+                doc["server_version"] = server_version
                 current = self.get(entity, doc["id"])
                 if current is None:
-                    self._write_row(table, doc, insert=True)
+                    self._write_row(table, {**doc, "version": 1}, insert=True)
                 else:
-                    pending = self._pending_fields(entity, doc["id"])
-                    for name in pending:
+                    known = current.get("server_version")
+                    if known is not None and server_version is not None and server_version <= known:
+                        continue
+                    for name in self._pending_fields(entity, doc["id"]):
                         if name in current:
                             doc[name] = current[name]
-                    if "status" in doc and "status" in current and not self._status_forward(entity, current, doc):
-                        doc["status"] = current["status"]
-                        doc["generation"] = current.get("generation", doc.get("generation"))
-                    self._write_row(table, doc)
+                    self._write_row(table, {**doc, "version": current["version"] + 1})
                 touched.setdefault(entity, set()).add(doc["id"])
             self._set_meta("cursor", str(next_cursor))
             self._set_meta("epoch", epoch)
@@ -377,15 +406,6 @@ class Store:
             names.update(json.loads(fields))
         names.discard("updated_ms")
         return names
-
-    @staticmethod
-    def _status_forward(entity: str, current: dict, doc: dict) -> bool:
-        machine = machines.MACHINES.get(entity)
-        if machine is None or doc["status"] not in machine.states or current["status"] not in machine.states:
-            return True
-        key_new = (doc.get("generation") or 0, machine.rank(doc["status"]))
-        key_old = (current.get("generation") or 0, machine.rank(current["status"]))
-        return key_new >= key_old
 
     # ----------------------------------------------------------------- samples
     def ingest_samples(self, samples: Iterable[tuple[str, int, float]]) -> int:

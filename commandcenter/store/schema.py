@@ -53,6 +53,13 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX outbox_pending ON outbox(acked_ms, node_id, local_seq)",
         "CREATE INDEX outbox_entity ON outbox(entity, entity_id)",
     ],
+    2: [
+        # the platform's version of each row: a pulled document older than this is skipped
+        *(f"ALTER TABLE {t} ADD COLUMN server_version INTEGER" for t in ("incidents", "tasks", "resources", "alarms")),
+        # the platform epoch that acknowledged an op: after a restore from an older backup
+        # (a new epoch) what the old epoch acknowledged is pushed again
+        "ALTER TABLE outbox ADD COLUMN acked_epoch TEXT",
+    ],
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -60,19 +67,19 @@ SCHEMA_VERSION = max(MIGRATIONS)
 COLUMNS = {
     "incidents": frozenset(
         "id title description category severity status generation response_level org_unit "
-        "lon lat reported_ms updated_ms mode version hlc".split()
+        "lon lat reported_ms updated_ms mode version hlc server_version".split()
     ),
     "tasks": frozenset(
         "id incident_id department org_unit level lead status note dispatched_ms accept_by_ms "
         "finish_by_ms accepted_ms finished_ms return_reason extension_requested_ms "
         "extension_until_ms extension_reason escalations escalated_from reminders updated_ms "
-        "mode version hlc".split()
+        "mode version hlc server_version".split()
     ),
     "resources": frozenset(
-        "id name kind department org_unit status lon lat heading updated_ms version hlc".split()
+        "id name kind department org_unit status lon lat heading updated_ms version hlc server_version".split()
     ),
     "alarms": frozenset(
         "id indicator org_unit colour status value raised_ms updated_ms incident_id reason "
-        "version hlc".split()
+        "version hlc server_version".split()
     ),
 }

@@ -79,7 +79,11 @@ class ClientSession:
         self.catalog = load_catalog()
         self.store = Store(data.cache_db, clock=self.clock, hooks=self.hooks, user=os.environ.get("USER", "operator"))
         self.client = PlatformClient(platform_url) if platform_url else None
-        self.engine = SyncEngine(self.store, self.hooks, self.client, clock=self.clock) if self.client else None
+        self.engine = (
+            SyncEngine(self.store, self.hooks, self.client, clock=self.clock, indicators=self.catalog.indicators)
+            if self.client
+            else None
+        )
         self._engine_task: asyncio.Task | None = None
         settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)
         services = Services(
@@ -151,8 +155,7 @@ def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 
     """The embedded platform with the city simulator, and the client connected to it."""
     from commandcenter.embedded import PlatformProcess, PlatformStartError
 
-    platform = PlatformProcess(data.platform_db, scenario=scenario, speed=speed, port=port,
-                               log_path=data.root / "platform.log")
+    platform = PlatformProcess(data.platform_db, scenario=scenario, speed=speed, port=port)
     try:
         url = platform.start()
     except PlatformStartError as exc:

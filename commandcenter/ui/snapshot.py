@@ -30,7 +30,7 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
         shutil.rmtree(snap.root)
     snap.ensure()
     platform = PlatformProcess(snap.platform_db, scenario=scenario, speed=speed,
-                               extra_args=["--start-at", str(seconds)], log_path=snap.root / "platform.log")
+                               extra_args=["--start-at", str(seconds)])
     try:
         url = platform.start()
     except PlatformStartError as exc:

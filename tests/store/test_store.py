@@ -143,25 +143,60 @@ def test_pull_inserts_and_moves_cursor_with_the_data(store):
     assert store.hlc.last.wall_ms >= store.clock.now_ms() + 5
 
 
-def test_pull_never_moves_a_status_backwards_and_keeps_pending_fields(store):
+def pulled(store, row, seq, **kw):
+    doc = server_doc(row, **kw)
+    store.apply_pull([{"seq": seq, "entity": "incident", "entity_id": row["id"], "doc": doc}], seq, "e")
+    return store.get("incident", row["id"])
+
+
+def test_pull_skips_documents_older_than_the_version_held(store):
+    row = report(store)
+    store.record_push_results([{"op_id": o["op_id"], "result": "applied"} for o in store.pending_ops()], "e")
+    now = pulled(store, row, 5, status="responding", version=5)
+    assert now["status"] == "responding" and now["server_version"] == 5
+    now = pulled(store, row, 6, status="confirmed", version=3)  # a late, older document
+    assert now["status"] == "responding"
+    assert store.cursor == 6  # the cursor still moves past it
+
+
+def test_pull_applies_moves_the_platform_validated_even_to_an_earlier_rank(store):
+    row = report(store)
+    store.record_push_results([{"op_id": o["op_id"], "result": "applied"} for o in store.pending_ops()], "e")
+    pulled(store, row, 1, status="closed", version=4)
+    reopened = pulled(store, row, 2, status="reported", generation=1, version=5)
+    assert reopened["status"] == "reported" and reopened["generation"] == 1
+
+
+def test_pull_keeps_fields_of_operations_still_pending(store):
     row = report(store)
     for action in ("confirm", "respond"):
         store.execute(c.transition("incident", row, action, 1))
         row = store.get("incident", row["id"])
-    # the platform has the report and both transitions; the response level is still pending
-    store.record_push_results([{"op_id": o["op_id"], "result": "applied"} for o in store.pending_ops()])
+    store.record_push_results([{"op_id": o["op_id"], "result": "applied"} for o in store.pending_ops()], "e")
     store.execute(c.set_response_level(row, "2", 2))
-    stale = server_doc(row, status="confirmed", response_level=None, title="server title", version=9)
-    store.apply_pull([{"seq": 1, "entity": "incident", "entity_id": row["id"], "doc": stale}], 1, "e")
-    now = store.get("incident", row["id"])
-    assert now["status"] == "responding"  # not backwards
+    now = pulled(store, row, 1, status="responding", response_level=None, title="server title", version=4)
     assert now["response_level"] == "2"  # our pending write survives until pushed
     assert now["title"] == "server title"  # other fields take the server's value
-    # a reopen (higher generation) does move to an earlier rank
-    reopened = server_doc(now, status="reported", generation=1, version=10)
-    store.record_push_results([{"op_id": o["op_id"], "result": "applied"} for o in store.pending_ops()])
-    store.apply_pull([{"seq": 2, "entity": "incident", "entity_id": row["id"], "doc": reopened}], 2, "e")
-    assert store.get("incident", row["id"])["status"] == "reported"
+    before = now["version"]
+    with pytest.raises(StoreError, match="changed meanwhile"):
+        store.execute(c.transition("incident", row, "contain", 3))  # made against the old row
+    assert store.get("incident", row["id"])["version"] == before
+
+
+def test_a_new_platform_epoch_requeues_what_the_old_one_acknowledged(store):
+    row = report(store)
+    store.execute(c.transition("incident", row, "verify", 1))
+    ops = store.pending_ops()
+    store.record_push_results([{"op_id": o["op_id"], "result": "applied"} for o in ops], "epoch-A")
+    pulled(store, row, 9, status="verifying", version=2)
+    assert store.pending_count() == 0 and store.cursor == 9
+    store.execute(c.transition("incident", store.get("incident", row["id"]), "confirm", 2))
+    assert store.begin_epoch("epoch-B") == 2
+    assert [o["local_seq"] for o in store.pending_ops()] == [1, 2, 3]  # nothing lost, in order
+    assert store.cursor == 0 and store.epoch == "epoch-B" and store.meta("previous_epoch") == "e"
+    assert store.get("incident", row["id"])["server_version"] is None
+    # the new epoch's versions count from 1 again and are applied
+    assert pulled(store, row, 1, status="confirmed", version=1)["status"] == "confirmed"
 
 
 def test_a_failed_pull_page_leaves_cursor_and_data(store):

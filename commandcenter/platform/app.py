@@ -1,0 +1,345 @@
+"""The platform's HTTP face (ASGI, Starlette): push, pull, the live stream and history.
+
+Pull is the only way server state enters a client's cache; the stream only says "there is
+something to pull" (change notices) and carries indicator samples, which are cheap to lose
+and can be back-filled from /v1/history.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import time
+from collections import deque
+from typing import Any, AsyncIterator
+
+from pydantic import ValidationError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from commandcenter.platform.responders import SimulatedCommandRoom
+from commandcenter.platform.simulator import CitySimulator
+from commandcenter.platform.storage import sim_incident_id
+from commandcenter.platform.storage import PlatformStorage
+from commandcenter.sync.protocol import (
+    ChangeNotice,
+    Hello,
+    PushRequest,
+    PushResponse,
+    Sample,
+    SamplesEvent,
+)
+
+log = logging.getLogger(__name__)
+
+PING_INTERVAL_S = 2.0
+SUBSCRIBER_QUEUE = 256
+PULL_LIMIT_DEFAULT = 500
+PULL_LIMIT_MAX = 1000
+
+
+# ---------------------------------------------------------------------------- the fan-out
+class Subscription:
+    """One stream client's bounded queue. A slow reader loses the oldest sample batches
+    (charts survive a gap; history back-fills it), never a change notice: pending notices
+    collapse into one carrying the newest seq, since one pull fetches everything before it."""
+
+    def __init__(self, maxsize: int = SUBSCRIBER_QUEUE) -> None:
+        self._items: deque[list] = deque()
+        self._maxsize = maxsize
+        self._wakeup = asyncio.Event()
+        self.closed = False
+        self.dropped = 0
+
+    def put_samples(self, text: str) -> None:
+        if len(self._items) >= self._maxsize:
+            for i, item in enumerate(self._items):
+                if item[0] == "samples":
+                    del self._items[i]
+                    self.dropped += 1
+                    break
+        self._items.append(["samples", text])
+        self._wakeup.set()
+
+    def put_change(self, seq: int) -> None:
+        for item in self._items:
+            if item[0] == "change":
+                item[1] = max(item[1], seq)
+                break
+        else:
+            self._items.append(["change", seq])
+        self._wakeup.set()
+
+    def close(self) -> None:
+        self.closed = True
+        self._wakeup.set()
+
+    async def next(self, timeout: float) -> list | None:
+        """The next item, None after `timeout` seconds without one; ["closed"] at the end."""
+        if not self._items and not self.closed:
+            self._wakeup.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout)
+        if self._items:
+            return self._items.popleft()
+        if self.closed:
+            return ["closed"]
+        return None
+
+
+class Broadcaster:
+    """Feeds every open /v1/stream. Lives on the server's event loop."""
+
+    def __init__(self, maxsize: int = SUBSCRIBER_QUEUE) -> None:
+        self._subscribers: set[Subscription] = set()
+        self._maxsize = maxsize
+        self.closed = False
+
+    def subscribe(self) -> Subscription:
+        sub = Subscription(self._maxsize)
+        if self.closed:
+            sub.close()
+        else:
+            self._subscribers.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        self._subscribers.discard(sub)
+
+    def publish_samples(self, samples: list[Sample]) -> None:
+        if not samples or not self._subscribers:
+            return
+        text = sse("samples", SamplesEvent(samples=samples).model_dump_json())
+        for sub in self._subscribers:
+            sub.put_samples(text)
+
+    def publish_change(self, seq: int) -> None:
+        for sub in self._subscribers:
+            sub.put_change(seq)
+
+    def close(self) -> None:
+        """End every stream, so a shutting-down server is not held open by live clients."""
+        self.closed = True
+        for sub in self._subscribers:
+            sub.close()
+        self._subscribers.clear()
+
+    def __len__(self) -> int:
+        return len(self._subscribers)
+
+
+def sse(event: str, data: str) -> str:
+    lines = "".join(f"data: {line}\n" for line in data.split("\n"))
+    return f"event: {event}\n{lines}\n"
+
+
+# -------------------------------------------------------------------------- middleware
+class BearerAuth:
+    """Every HTTP request must carry `Authorization: Bearer <token>`."""
+
+    def __init__(self, app: ASGIApp, token: str) -> None:
+        self.app = app
+        self._expected = f"Bearer {token}".encode("utf-8")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            given = b""
+            for name, value in scope.get("headers", ()):
+                if name == b"authorization":
+                    given = value
+                    break
+            if not hmac.compare_digest(given, self._expected):
+                response = JSONResponse(
+                    {"error": "missing or wrong bearer token"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class _BadParameter(ValueError):
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+
+
+def _int_param(request: Request, name: str, default: int | None, lo: int, hi: int) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise _BadParameter(name, f"must be an integer, got {raw!r}") from None
+    if not lo <= value <= hi:
+        raise _BadParameter(name, f"must be between {lo} and {hi}, got {value}")
+    return value
+
+
+def _bad_request(exc: _BadParameter) -> JSONResponse:
+    return JSONResponse({"error": str(exc), "parameter": exc.name}, status_code=400)
+
+
+# -------------------------------------------------------------------------------- the app
+def create_app(
+    storage: PlatformStorage,
+    simulator: CitySimulator | None = None,
+    token: str | None = None,
+) -> Starlette:
+    """The ASGI app. The simulator, when given, runs for the app's lifespan."""
+    broadcaster = Broadcaster()
+
+    async def health(request: Request) -> Response:
+        seq = await run_in_threadpool(lambda: storage.seq)
+        return JSONResponse({"ok": True, "epoch": storage.epoch, "seq": seq})
+
+    async def push(request: Request) -> Response:
+        body = await request.body()
+        try:
+            req = PushRequest.model_validate_json(body)
+        except ValidationError as exc:
+            detail = [
+                {"loc": list(err["loc"]), "msg": err["msg"], "type": err["type"]}
+                for err in exc.errors(include_url=False, include_input=False)
+            ]
+            return JSONResponse({"detail": detail}, status_code=422)
+        before = await run_in_threadpool(lambda: storage.seq)
+        results = await run_in_threadpool(storage.push, req.ops)
+        after = await run_in_threadpool(lambda: storage.seq)
+        if after > before:
+            broadcaster.publish_change(after)
+        return JSONResponse(PushResponse(epoch=storage.epoch, results=results).model_dump(mode="json"))
+
+    async def pull(request: Request) -> Response:
+        try:
+            since = _int_param(request, "since", 0, 0, 2**62)
+            limit = _int_param(request, "limit", PULL_LIMIT_DEFAULT, 1, PULL_LIMIT_MAX)
+        except _BadParameter as exc:
+            return _bad_request(exc)
+        page = await run_in_threadpool(storage.pull, since, limit)
+        return Response(page.model_dump_json(), media_type="application/json")
+
+    async def history(request: Request) -> Response:
+        indicator = request.query_params.get("indicator", "").strip()
+        try:
+            if not indicator:
+                raise _BadParameter("indicator", "required")
+            since_ms = _int_param(request, "since_ms", 0, 0, 2**62)
+            until_ms = _int_param(request, "until_ms", None, 0, 2**62)
+        except _BadParameter as exc:
+            return _bad_request(exc)
+        samples = await run_in_threadpool(storage.history, indicator, since_ms, until_ms)
+        return Response(SamplesEvent(samples=samples).model_dump_json(), media_type="application/json")
+
+    async def stream(request: Request) -> Response:
+        sub = broadcaster.subscribe()
+        hello = Hello(
+            epoch=storage.epoch,
+            seq=await run_in_threadpool(lambda: storage.seq),
+            scenario=simulator.scenario.id if simulator else None,
+            scenario_time_ms=simulator.scenario_time_ms if simulator else None,
+        )
+        return StreamingResponse(
+            _events(broadcaster, sub, hello),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
+    room = (
+        SimulatedCommandRoom(storage, simulator.catalog, seed=simulator.scenario.id)
+        if simulator is not None and simulator.catalog is not None
+        else None
+    )
+
+    def report(incidents: list[Any], now_ms: int) -> list[int]:
+        """Report scenario incidents and hand them to the simulated command room."""
+        assert simulator is not None
+        seqs = []
+        for incident in incidents:
+            index = simulator.scenario.incidents.index(incident)
+            result = storage.report_incident_from_simulator(incident, now_ms, simulator.scenario.id, index)
+            if result.server_seq is not None:
+                seqs.append(result.server_seq)
+            if room is not None and result.result in ("applied", "merged"):
+                room.incident_reported(sim_incident_id(simulator.scenario.id, index, incident), incident.at_s)
+        if room is not None:
+            seqs += room.due(simulator.t_s, now_ms)
+        return seqs
+
+    async def on_tick(samples: list[Sample], incidents: list[Any]) -> None:
+        try:
+            if samples:
+                await run_in_threadpool(storage.add_samples, samples)
+                broadcaster.publish_samples(samples)
+            seqs = await run_in_threadpool(report, incidents, int(time.time() * 1000))
+            for seq in seqs:
+                broadcaster.publish_change(seq)
+        except Exception:
+            # One bad tick (a full disk, a locked file) must not end the simulation.
+            log.exception("simulator tick failed")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        task = None
+        if simulator is not None:
+            if simulator.start_at_s > 0:
+                samples, incidents = simulator.preroll()
+                await run_in_threadpool(storage.add_samples, samples)
+                await run_in_threadpool(report, incidents, int(time.time() * 1000))
+            task = asyncio.create_task(simulator.run(on_tick))
+        try:
+            yield
+        finally:
+            broadcaster.close()
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    middleware = [Middleware(BearerAuth, token=token)] if token else []
+    app = Starlette(
+        routes=[
+            Route("/v1/health", health, methods=["GET"]),
+            Route("/v1/sync/push", push, methods=["POST"]),
+            Route("/v1/sync/pull", pull, methods=["GET"]),
+            Route("/v1/stream", stream, methods=["GET"]),
+            Route("/v1/history", history, methods=["GET"]),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+    app.state.storage = storage
+    app.state.simulator = simulator
+    app.state.broadcaster = broadcaster
+    return app
+
+
+async def _events(broadcaster: Broadcaster, sub: Subscription, hello: Hello) -> AsyncIterator[str]:
+    try:
+        yield sse("hello", hello.model_dump_json())
+        next_ping = time.monotonic() + PING_INTERVAL_S
+        while True:
+            item = await sub.next(max(0.0, next_ping - time.monotonic()))
+            if time.monotonic() >= next_ping:
+                # A ping every 2 s whatever else flows: the client's 6 s read timeout then
+                # means "the platform is gone", not "the city is quiet".
+                next_ping = time.monotonic() + PING_INTERVAL_S
+                yield ": ping\n\n"
+            if item is None:
+                continue
+            if item[0] == "closed":
+                return
+            if item[0] == "change":
+                yield sse("change", ChangeNotice(seq=item[1]).model_dump_json())
+            else:
+                yield item[1]
+    finally:
+        broadcaster.unsubscribe(sub)

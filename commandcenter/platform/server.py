@@ -1,0 +1,182 @@
+"""Run the reference platform under uvicorn: `python -m commandcenter.platform` and the
+lead's `commandcenter platform serve`.
+
+Whoever starts the platform (tests, the demo) waits for the one stdout line
+"platform listening on http://HOST:PORT", printed only once the socket accepts connections,
+with the real port when asked for port 0.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import signal
+import socket
+import sys
+import threading
+from pathlib import Path
+from typing import Callable, Sequence
+
+import uvicorn
+
+from commandcenter.platform.app import create_app
+from commandcenter.platform.storage import PlatformStorage, StorageError
+
+TOKEN_ENV = "COMMANDCENTER_PLATFORM_TOKEN"
+GRACEFUL_SHUTDOWN_S = 3
+
+
+class _Server(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, on_shutdown: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_shutdown = on_shutdown
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started and not self.should_exit:
+            port = self.servers[0].sockets[0].getsockname()[1]
+            host = self.config.host
+            if ":" in host:
+                host = f"[{host}]"
+            print(f"platform listening on http://{host}:{port}", flush=True)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # End the live streams first: uvicorn waits for open responses, and a stream never
+        # ends by itself.
+        self._on_shutdown()
+        await super().shutdown(sockets)
+
+
+def serve(
+    db_path: str | Path,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    scenario_path: str | Path | None = None,
+    speed: float = 60.0,
+    token: str | None = None,
+    loop: bool = False,
+    start_at_s: float = 0.0,
+) -> None:
+    """Serve until SIGTERM or SIGINT (blocking). Raises StorageError when the database cannot
+    be opened and ScenarioError/CatalogError for a bad scenario, before anything is written."""
+    simulator = None
+    if scenario_path is not None:
+        from commandcenter.catalog import load_catalog
+        from commandcenter.drills.scenario import load_scenario
+        from commandcenter.platform.simulator import CitySimulator
+
+        catalog = load_catalog()
+        scenario = load_scenario(scenario_path, catalog)
+        simulator = CitySimulator(scenario, catalog, speed=speed, loop=loop, start_at_s=start_at_s)
+    storage = PlatformStorage(db_path)
+    try:
+        app = create_app(storage, simulator, token=token)
+        config = uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+        )
+        server = _Server(config, app.state.broadcaster.close)
+        with _quiet_after_exit():
+            server.run()
+    finally:
+        storage.close()
+
+
+class _quiet_after_exit:
+    """uvicorn re-raises the stop signal after its graceful shutdown, which would kill the
+    process before the database is closed; during the run our own no-op handlers receive it."""
+
+    _SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __enter__(self) -> None:
+        self._previous: dict[int, object] = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in self._SIGNALS:
+                self._previous[sig] = signal.signal(sig, _ignore)
+
+    def __exit__(self, *exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+
+def _ignore(signum: int, frame: object) -> None:
+    """The server has already shut down gracefully; nothing is left to do."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Errors are one line and exit 2, like every commandcenter command."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser(prog: str = "commandcenter platform serve") -> argparse.ArgumentParser:
+    parser = _Parser(prog=prog, description="Run the reference platform (HTTP sync + live stream).")
+    parser.add_argument("--db", required=True, help="platform SQLite file (created if missing)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--scenario", help="scenario YAML the city simulator plays")
+    parser.add_argument("--speed", type=float, default=60.0, help="scenario seconds per real second")
+    parser.add_argument(
+        "--start-at", type=float, default=0.0, metavar="SECONDS",
+        help="start the scenario this many scenario seconds in, with the history before it",
+    )
+    parser.add_argument(
+        "--loop", action="store_true", help="start the scenario again when it ends (default: stop)"
+    )
+    parser.add_argument(
+        "--token",
+        default=os.environ.get(TOKEN_ENV),
+        help=f"require this bearer token on every request (default: ${TOKEN_ENV})",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform serve") -> int:
+    parser = build_parser(prog)
+    args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        parser.error(f"argument --port: {args.port} is not a port number (0-65535)")
+    if not (math.isfinite(args.speed) and args.speed > 0):
+        parser.error(f"argument --speed: must be a positive number, got {args.speed}")
+    if args.scenario is not None and not Path(args.scenario).is_file():
+        parser.error(f"argument --scenario: no such file {args.scenario}")
+    problem = _unwritable(Path(args.db))
+    if problem:
+        print(f"{prog}: error: cannot use database {args.db}: {problem}", file=sys.stderr)
+        return 1
+    try:
+        if args.start_at < 0 or not math.isfinite(args.start_at):
+            parser.error(f"argument --start-at: must be a non-negative number, got {args.start_at}")
+        if args.start_at and args.scenario is None:
+            parser.error("argument --start-at: needs --scenario")
+        serve(args.db, args.host, args.port, args.scenario, args.speed, args.token or None, args.loop,
+              args.start_at)
+    except StorageError as exc:
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # ScenarioError and CatalogError name file, line and field
+        print(f"{prog}: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _unwritable(path: Path) -> str | None:
+    """Why the database file cannot be created or written, checked before anything starts."""
+    if path.is_dir():
+        return "is a directory"
+    if path.exists():
+        return None if os.access(path, os.W_OK) else "not writable"
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"{parent} is not a directory"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"directory {parent} is not writable"
+    return None

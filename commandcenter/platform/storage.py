@@ -1,0 +1,488 @@
+"""The platform's own SQLite file: the operations it has seen, the merged documents, the
+changes feed clients pull, and indicator samples.
+
+Retrying a push must always be safe (SYNC.md, "Push"): every operation is recorded under its
+(node_id, local_seq) key in the same transaction as its effect, so a replay finds the stored
+result instead of applying twice, and a crash between the two cannot happen. server_seq is
+handed out by the one writer inside that transaction, so the feed is in commit order and a
+client cursor never skips a change.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from commandcenter.domain import machines
+from commandcenter.domain.commands import CREATE_OPS, Op, report_incident
+from commandcenter.sync.protocol import Change, OpResult, PullResponse, Sample, WireOp
+
+SIM_NODE = "platform-sim"
+SIM_NAMESPACE = uuid.UUID("6f1c1a52-3a1e-4b7e-9d43-5b0c2f7e8a10")
+SIM_SCHEMA_VERSION = 1
+MAX_HISTORY = 20_000
+SAMPLE_RETENTION_MS = 7 * 24 * 3_600_000
+PRUNE_EVERY_S = 600
+
+# Fields an operation may not set directly: the platform owns them.
+_RESERVED = frozenset({"id", "version", "hlc"})
+# Fields that change with every write; losing them alone is not worth a conflict.
+_NOISE = frozenset({"updated_ms"})
+_HLC = re.compile(r"^(\d{13}):(\d{5}):(.+)$")
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)""",
+    """CREATE TABLE IF NOT EXISTS ops (
+        node_id TEXT NOT NULL, local_seq INTEGER NOT NULL, op_id TEXT NOT NULL,
+        payload_hash TEXT NOT NULL, payload TEXT NOT NULL, result TEXT NOT NULL, reason TEXT,
+        server_seq INTEGER, received_ms INTEGER NOT NULL,
+        PRIMARY KEY (node_id, local_seq))""",
+    """CREATE TABLE IF NOT EXISTS docs (
+        entity TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, version INTEGER NOT NULL,
+        field_hlc TEXT NOT NULL, PRIMARY KEY (entity, id))""",
+    """CREATE TABLE IF NOT EXISTS changes (
+        server_seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL, doc TEXT NOT NULL, op_id TEXT)""",
+    """CREATE TABLE IF NOT EXISTS samples (
+        indicator TEXT NOT NULL, ts_ms INTEGER NOT NULL, value REAL NOT NULL,
+        PRIMARY KEY (indicator, ts_ms)) WITHOUT ROWID""",
+    # pull skips a change superseded by a later one of the same entity
+    """CREATE INDEX IF NOT EXISTS changes_entity ON changes(entity, entity_id, server_seq)""",
+)
+
+
+class StorageError(RuntimeError):
+    """The platform database cannot be opened or is not ours."""
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    result: str
+    reason: str | None = None
+    server_seq: int | None = None
+
+
+class PlatformStorage:
+    """One connection, one writer. Safe to call from the server's event loop thread and from
+    a helper thread: a lock serialises every statement."""
+
+    def __init__(self, path: str | Path, sample_retention_ms: int = SAMPLE_RETENTION_MS) -> None:
+        self.path = Path(path)
+        self.sample_retention_ms = sample_retention_ms
+        self._pruned_at = 0.0
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA busy_timeout=5000")
+            for statement in _SCHEMA:
+                conn.execute(statement)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"cannot open platform database {self.path}: {exc}") from exc
+        self._conn = conn
+        self._lock = threading.RLock()
+        epoch = self._meta("epoch")
+        if epoch is None:
+            epoch = uuid.uuid4().hex
+            self._set_meta("epoch", epoch)
+        self.epoch = epoch
+        self._hlc_wall, self._hlc_counter = self._hlc_from_meta()
+
+    # ------------------------------------------------------------------ basics
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                self._conn.close()
+
+    def _meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    def _set_meta(self, key: str, value: str) -> None:
+        self._conn.execute(
+            "INSERT INTO meta(key, value) VALUES(?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+            (key, value),
+        )
+
+    @property
+    def seq(self) -> int:
+        """The newest server_seq (0 for an empty feed)."""
+        with self._lock:
+            return self._conn.execute("SELECT COALESCE(MAX(server_seq), 0) FROM changes").fetchone()[0]
+
+    def get(self, entity: str, entity_id: str) -> dict | None:
+        """The merged document as clients receive it."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT doc FROM docs WHERE entity=? AND id=?", (entity, entity_id)
+            ).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def op_result(self, node_id: str, local_seq: int) -> OpResult | None:
+        """The recorded result of one operation, or None when the platform never saw it."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT op_id, result, reason, server_seq FROM ops WHERE node_id=? AND local_seq=?",
+                (node_id, local_seq),
+            ).fetchone()
+        if row is None:
+            return None
+        return OpResult(op_id=row[0], result=row[1], reason=row[2], server_seq=row[3])
+
+    def op_count(self, node_id: str | None = None) -> int:
+        with self._lock:
+            if node_id is None:
+                return self._conn.execute("SELECT COUNT(*) FROM ops").fetchone()[0]
+            return self._conn.execute(
+                "SELECT COUNT(*) FROM ops WHERE node_id=?", (node_id,)
+            ).fetchone()[0]
+
+    # -------------------------------------------------------------------- push
+    def push(self, ops: Sequence[WireOp]) -> list[OpResult]:
+        """Apply a batch; every operation gets a result. Replays return the stored result."""
+        results: list[OpResult] = []
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                for op in ops:
+                    results.append(self._push_one(op))
+                self._set_meta("hlc", self._hlc_encode(self._hlc_wall, self._hlc_counter, "platform"))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                self._hlc_wall, self._hlc_counter = self._hlc_from_meta()
+                raise
+        return results
+
+    def _push_one(self, op: WireOp) -> OpResult:
+        payload = _dumps(op.model_dump(mode="json"))
+        digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        seen = self._conn.execute(
+            "SELECT payload_hash, result, reason, server_seq FROM ops WHERE node_id=? AND local_seq=?",
+            (op.node_id, op.local_seq),
+        ).fetchone()
+        if seen is not None:
+            if seen[0] == digest:
+                return OpResult(op_id=op.op_id, result=seen[1], reason=seen[2], server_seq=seen[3])
+            return OpResult(
+                op_id=op.op_id, result="rejected", reason="op id reused with a different payload"
+            )
+        self._conn.execute("SAVEPOINT op")
+        try:
+            outcome = self._apply(op)
+        except (ValueError, TypeError, KeyError) as exc:
+            # Bad data inside a well-formed operation: refuse it with a reason rather than
+            # failing the whole batch, which would block the node's queue for ever.
+            self._conn.execute("ROLLBACK TO op")
+            outcome = _Outcome("rejected", f"cannot apply: {exc}")
+        self._conn.execute("RELEASE op")
+        self._conn.execute(
+            "INSERT INTO ops(node_id, local_seq, op_id, payload_hash, payload, result, reason, "
+            "server_seq, received_ms) VALUES(?,?,?,?,?,?,?,?,?)",
+            (
+                op.node_id,
+                op.local_seq,
+                op.op_id,
+                digest,
+                payload,
+                outcome.result,
+                outcome.reason,
+                outcome.server_seq,
+                int(time.time() * 1000),
+            ),
+        )
+        return OpResult(
+            op_id=op.op_id,
+            result=outcome.result,
+            reason=outcome.reason,
+            server_seq=outcome.server_seq,
+        )
+
+    def _apply(self, op: WireOp) -> _Outcome:
+        stamp = _HLC.match(op.hlc)
+        if stamp is None:
+            return _Outcome("rejected", f"malformed hlc {op.hlc!r}")
+        self._observe(int(stamp.group(1)), int(stamp.group(2)))
+        entity, action = op.op.split(".", 1)
+        if entity != op.entity:
+            return _Outcome("rejected", f"operation {op.op} does not apply to a {op.entity}")
+        row = self._conn.execute(
+            "SELECT doc, version, field_hlc FROM docs WHERE entity=? AND id=?",
+            (op.entity, op.entity_id),
+        ).fetchone()
+        machine = machines.MACHINES.get(op.entity)
+        if op.op in CREATE_OPS:
+            if row is not None:
+                return _Outcome("merged", f"{op.entity} {op.entity_id} exists already")
+            return self._create(op, machine)
+        if row is None:
+            return _Outcome("rejected", f"unknown {op.entity} {op.entity_id}")
+        doc, version, field_hlc = json.loads(row[0]), row[1], json.loads(row[2])
+        if machine is not None and action in machine.actions:
+            return self._transition(op, machine, action, doc, version, field_hlc)
+        return self._set_fields(op, action, doc, version, field_hlc)
+
+    def _create(self, op: WireOp, machine: machines.Machine | None) -> _Outcome:
+        doc = {k: v for k, v in op.fields.items() if k not in _RESERVED}
+        if machine is not None:
+            doc.setdefault("status", machine.initial)
+            if doc["status"] not in machine.states:
+                return _Outcome("rejected", f"unknown {op.entity} status {doc['status']!r}")
+        doc["id"] = op.entity_id
+        field_hlc = {k: op.hlc for k in doc}
+        return _Outcome("applied", None, self._commit_doc(op, doc, 0, field_hlc))
+
+    def _transition(
+        self,
+        op: WireOp,
+        machine: machines.Machine,
+        action: str,
+        doc: dict,
+        version: int,
+        field_hlc: dict,
+    ) -> _Outcome:
+        """Statuses merge as max over (generation, rank): a late or backward move is a
+        recorded conflict, never applied (SYNC.md, "Merge")."""
+        current = doc.get("status")
+        generation = int(doc.get("generation") or 0)
+        if current not in machine.states:
+            return _Outcome("rejected", f"{op.entity} has unknown status {current!r}")
+        sources, target = machine.actions[action]
+        if action == "reopen" and isinstance(op.fields.get("generation"), int):
+            made_in = op.fields["generation"] - 1
+        elif op.hlc >= field_hlc.get("generation", ""):
+            made_in = generation
+        else:
+            # Stamped before the current generation began: the author had not seen the reopen.
+            made_in = generation - 1
+        target_generation = made_in + 1 if action == "reopen" else made_in
+        if made_in == generation and current in sources:
+            doc["status"] = target
+            field_hlc["status"] = op.hlc
+            if action == "reopen":
+                doc["generation"] = generation + 1
+                field_hlc["generation"] = op.hlc
+            for name, value in op.fields.items():
+                if name in _RESERVED or name in ("status", "generation"):
+                    continue
+                if op.hlc > field_hlc.get(name, ""):
+                    doc[name] = value
+                    field_hlc[name] = op.hlc
+            return _Outcome("applied", None, self._commit_doc(op, doc, version, field_hlc))
+        if (generation, machine.rank(current)) >= (target_generation, machine.rank(target)):
+            return _Outcome(
+                "conflict",
+                f"{op.entity} is already {current} (generation {generation}); {action} not applied",
+            )
+        return _Outcome("rejected", f"cannot {action} a {op.entity} that is {current}")
+
+    def _set_fields(
+        self, op: WireOp, action: str, doc: dict, version: int, field_hlc: dict
+    ) -> _Outcome:
+        """Scalar fields: last writer wins per field on the hlc (node id breaks ties, as it
+        is the last part of the encoded stamp)."""
+        allowed_in = machines.TASK_SIDE_ACTIONS.get(action) if op.entity == "task" else None
+        if allowed_in is not None and doc.get("status") not in allowed_in:
+            return _Outcome("conflict", f"task is {doc.get('status')}; {action} not applied")
+        fields = {k: v for k, v in op.fields.items() if k not in _RESERVED}
+        if "status" in fields or "generation" in fields:
+            return _Outcome("rejected", "status changes only through a transition")
+        won: list[str] = []
+        lost: list[str] = []
+        for name, value in fields.items():
+            if op.hlc > field_hlc.get(name, ""):
+                doc[name] = value
+                field_hlc[name] = op.hlc
+                won.append(name)
+            else:
+                lost.append(name)
+        lost_real = [n for n in lost if n not in _NOISE]
+        if fields and not won:
+            return _Outcome("conflict", "the platform has newer values of " + ", ".join(sorted(lost)))
+        seq = self._commit_doc(op, doc, version, field_hlc)
+        if lost_real:
+            return _Outcome("merged", "kept the platform's newer " + ", ".join(sorted(lost_real)), seq)
+        return _Outcome("applied", None, seq)
+
+    def _commit_doc(self, op: WireOp, doc: dict, version: int, field_hlc: dict) -> int:
+        version += 1
+        doc["version"] = version
+        doc["hlc"] = max(doc.get("hlc") or "", op.hlc)
+        text = _dumps(doc)
+        self._conn.execute(
+            "INSERT INTO docs(entity, id, doc, version, field_hlc) VALUES(?,?,?,?,?) "
+            "ON CONFLICT(entity, id) DO UPDATE SET doc=excluded.doc, version=excluded.version, "
+            "field_hlc=excluded.field_hlc",
+            (op.entity, op.entity_id, text, version, _dumps(field_hlc)),
+        )
+        cur = self._conn.execute(
+            "INSERT INTO changes(entity, entity_id, doc, op_id) VALUES(?,?,?,?)",
+            (op.entity, op.entity_id, text, op.op_id),
+        )
+        return cur.lastrowid
+
+    # -------------------------------------------------------------------- pull
+    def pull(self, since: int, limit: int = 500) -> PullResponse:
+        """Changes after `since` in commit order; `next` is the cursor to ask with next."""
+        with self._lock:
+            # Only the newest document of each entity: an older one is superseded (CouchDB's
+            # changes feed). A client far behind gets the current state in fewer pages and
+            # never sees an entity step back through its history across pages.
+            rows = self._conn.execute(
+                "SELECT c.server_seq, c.entity, c.entity_id, c.doc, c.op_id FROM changes c "
+                "WHERE c.server_seq > ? AND c.server_seq = (SELECT MAX(d.server_seq) FROM changes d "
+                "WHERE d.entity = c.entity AND d.entity_id = c.entity_id) "
+                "ORDER BY c.server_seq LIMIT ?",
+                (since, limit + 1),
+            ).fetchall()
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        changes = [
+            Change(seq=r[0], entity=r[1], entity_id=r[2], doc=json.loads(r[3]), op_id=r[4])
+            for r in rows
+        ]
+        return PullResponse(
+            epoch=self.epoch,
+            changes=changes,
+            next=changes[-1].seq if changes else since,
+            has_more=has_more,
+        )
+
+    # ----------------------------------------------------------------- samples
+    def add_samples(self, samples: Iterable[Sample | tuple[str, int, float]]) -> int:
+        rows = [
+            (s.indicator, s.ts_ms, s.value) if isinstance(s, Sample) else tuple(s)
+            for s in samples
+        ]
+        if not rows:
+            return 0
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.executemany(
+                    "INSERT OR REPLACE INTO samples(indicator, ts_ms, value) VALUES(?,?,?)", rows
+                )
+                if time.monotonic() - self._pruned_at > PRUNE_EVERY_S:
+                    # A platform runs for months at one sample per indicator per second.
+                    self._pruned_at = time.monotonic()
+                    cutoff = max(r[1] for r in rows) - self.sample_retention_ms
+                    self._conn.executemany(
+                        "DELETE FROM samples WHERE indicator=? AND ts_ms<?",
+                        [(code, cutoff) for code in {r[0] for r in rows}],
+                    )
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return len(rows)
+
+    def history(
+        self, indicator: str, since_ms: int = 0, until_ms: int | None = None, limit: int = MAX_HISTORY
+    ) -> list[Sample]:
+        """Samples of one indicator in [since_ms, until_ms], oldest first: the back-fill after
+        a gap in the live stream."""
+        upper = until_ms if until_ms is not None else 2**62
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT ts_ms, value FROM samples WHERE indicator=? AND ts_ms>=? AND ts_ms<=? "
+                "ORDER BY ts_ms LIMIT ?",
+                (indicator, since_ms, upper, limit),
+            ).fetchall()
+        return [Sample(indicator=indicator, ts_ms=r[0], value=r[1]) for r in rows]
+
+    # ------------------------------------------------------------- simulator
+    def report_incident_from_simulator(
+        self, incident: Any, now_ms: int, scenario_id: str | None = None, index: int | None = None
+    ) -> OpResult:
+        """A scenario incident enters like any client's report, as an operation of the node
+        "platform-sim", so clients receive it by pull and replays stay idempotent.
+
+        Its id is derived from the scenario and the incident's place in it, so a platform
+        restarted on the same database does not report the same incident twice.
+        """
+        incident_id = sim_incident_id(scenario_id, index, incident) if scenario_id is not None else None
+        op = report_incident(
+            now_ms,
+            title=incident.title_zh,
+            category=incident.type,
+            severity=incident.severity,
+            org_unit=incident.org_unit,
+            lon=incident.lon,
+            lat=incident.lat,
+            description=incident.description_zh,
+            incident_id=incident_id,
+        )
+        fields = {
+            **op.fields,
+            "title_en": incident.title_en,
+            "description_en": incident.description_en,
+            "source": "simulator",
+        }
+        if scenario_id is not None:
+            fields["scenario"] = scenario_id
+            fields["scenario_at_s"] = incident.at_s
+        return self.submit(Op(op.entity, op.entity_id, op.op, fields), now_ms, user="simulator")
+
+    def submit(self, op: Op, now_ms: int, *, node_id: str = SIM_NODE, user: str = "simulator") -> OpResult:
+        """An operation made on the platform itself (the simulator, its simulated seats),
+        through the same idempotent push path as any client's."""
+        with self._lock:
+            local_seq = self._conn.execute(
+                "SELECT COALESCE(MAX(local_seq), 0) + 1 FROM ops WHERE node_id=?", (node_id,)
+            ).fetchone()[0]
+            wire = WireOp(
+                op_id=f"{node_id}:{local_seq}",
+                node_id=node_id,
+                local_seq=local_seq,
+                entity=op.entity,
+                entity_id=op.entity_id,
+                op=op.op,
+                fields=op.fields,
+                base_version=op.base_version,
+                hlc=self._tick(now_ms, node_id),
+                schema_version=SIM_SCHEMA_VERSION,
+                user=user,
+            )
+            return self.push([wire])[0]
+
+    # --------------------------------------------------------------- the clock
+    def _hlc_from_meta(self) -> tuple[int, int]:
+        stamp = _HLC.match(self._meta("hlc") or "")
+        return (int(stamp.group(1)), int(stamp.group(2))) if stamp else (0, 0)
+
+    def _observe(self, wall: int, counter: int) -> None:
+        """Keep the platform's own stamps after every stamp it has received."""
+        if (wall, counter) > (self._hlc_wall, self._hlc_counter):
+            self._hlc_wall, self._hlc_counter = wall, counter
+
+    def _tick(self, now_ms: int, node: str) -> str:
+        if now_ms > self._hlc_wall:
+            self._hlc_wall, self._hlc_counter = now_ms, 0
+        else:
+            self._hlc_counter += 1
+        return self._hlc_encode(self._hlc_wall, self._hlc_counter, node)
+
+    @staticmethod
+    def _hlc_encode(wall: int, counter: int, node: str) -> str:
+        return f"{wall:013d}:{counter:05d}:{node}"
+
+
+def sim_incident_id(scenario_id: str, index: int | None, incident: Any) -> str:
+    """The id of a scenario's incident: the same on every run of the platform."""
+    key = f"{scenario_id}/{index if index is not None else incident.at_s}/{incident.title_zh}"
+    return str(uuid.uuid5(SIM_NAMESPACE, key))
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,306 @@
+"""The sync engine: push the outbox, pull the changes feed, follow the live stream, and say
+honestly whether the platform is reachable.
+
+Order on every (re)connection is open stream -> push -> pull -> live (SYNC.md): the stream is
+opened first so that a change committed while we push and pull still arrives as a notice.
+Everything runs on the caller's one asyncio loop (the qasync loop on the GUI thread in the
+app), so hooks fire on that thread and the store keeps its single writer; no threads.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Iterable
+import contextlib
+import logging
+import random
+import time
+
+from pydantic import ValidationError
+
+from commandcenter.domain.clock import Clock, SystemClock
+from commandcenter.domain.hooks import ConnectionStatus, Hooks
+from commandcenter.store import Store
+from commandcenter.sync.client import PlatformClient, ProtocolError, SyncError
+from commandcenter.sync.protocol import Hello, WireOp
+
+log = logging.getLogger(__name__)
+
+BACKOFF_MIN_S = 0.5
+BACKOFF_MAX_S = 5.0
+SAMPLE_FLUSH_S = 0.5
+PULL_PAGE = 500
+BACKFILL_MAX_MS = 3_600_000
+
+ONLINE = "online"
+OFFLINE = "offline"
+SYNCING = "syncing"
+
+
+class SyncEngine:
+    def __init__(
+        self,
+        store: Store,
+        hooks: Hooks,
+        client: PlatformClient,
+        clock: Clock | None = None,
+        batch: int = 200,
+        indicators: Iterable[str] = (),
+    ) -> None:
+        self.store = store
+        # indicators to back-fill on connect even when the cache has none of them yet
+        self.indicators = tuple(indicators)
+        self.hooks = hooks
+        self.client = client
+        self.clock = clock or SystemClock()
+        self.batch = batch
+        self._status = ConnectionStatus(
+            OFFLINE, store.pending_count(), _int_or_none(store.meta("last_pull_ms"))
+        )
+        self._events: asyncio.Queue | None = None
+        self._poked: asyncio.Event | None = None
+        self._session_task: asyncio.Task | None = None
+        self._running: asyncio.Event | None = None
+        self._stopping = False
+        self._samples: list[tuple[str, int, float]] = []
+        self._last_flush = 0.0
+        self._epoch: str | None = None
+        self._reached_online = False
+
+    # ---------------------------------------------------------------- public
+    @property
+    def status(self) -> ConnectionStatus:
+        return self._status
+
+    def poke(self) -> None:
+        """A local command added to the outbox: push now (also while streaming)."""
+        if self._events is not None:
+            self._events.put_nowait(("poke", None))
+        elif self._poked is not None:
+            self._poked.set()
+        if self._status.state == OFFLINE:
+            self._set_status(OFFLINE, error=self._status.error)
+
+    async def stop(self) -> None:
+        """Make run() return, and wait until it has. Closes nothing: the app owns the client
+        and the store, and closes them after this."""
+        self._stopping = True
+        if self._session_task is not None:
+            self._session_task.cancel()
+        if self._poked is not None:
+            self._poked.set()
+        if self._running is not None:
+            await self._running.wait()
+
+    async def run(self) -> None:
+        """Connect, sync and follow the platform until stop(); reconnect with backoff."""
+        self._stopping = False
+        self._poked = asyncio.Event()
+        self._running = asyncio.Event()
+        backoff = BACKOFF_MIN_S
+        try:
+            while not self._stopping:
+                self._reached_online = False
+                self._session_task = asyncio.ensure_future(self._session())
+                try:
+                    await self._session_task
+                except asyncio.CancelledError:
+                    if self._stopping:
+                        break
+                    raise
+                except SyncError as exc:
+                    self._set_status(OFFLINE, error=str(exc))
+                except Exception as exc:
+                    # A local failure (the cache refused a page, a bug) must not end sync
+                    # silently: say so in the status and try again like after an outage.
+                    log.exception("sync session failed")
+                    self._set_status(OFFLINE, error=f"sync failed: {exc}")
+                finally:
+                    self._session_task = None
+                    self._events = None
+                if self._stopping:
+                    break
+                if self._reached_online:
+                    backoff = BACKOFF_MIN_S
+                delay = backoff * random.uniform(0.8, 1.2)
+                backoff = min(backoff * 2, BACKOFF_MAX_S)
+                await self._sleep(delay)
+        finally:
+            try:
+                self._flush_samples(force=True)
+            finally:
+                self._poked = None
+                running, self._running = self._running, None
+                running.set()
+
+    # -------------------------------------------------------------- session
+    async def _session(self) -> None:
+        """One connection's life; it ends only by raising (or by cancellation)."""
+        self._events = asyncio.Queue()
+        reader = asyncio.ensure_future(self._read_stream(self._events))
+        try:
+            hello = await self._hello()
+            self._epoch = hello.epoch
+            if self.store.epoch is not None and self.store.epoch != hello.epoch:
+                # Restored from an older backup or replaced: push again what the old epoch
+                # acknowledged and pull everything from the start. No work is discarded.
+                requeued = self.store.begin_epoch(hello.epoch)
+                log.warning("platform epoch changed; %d operations queued again", requeued)
+            self._set_status(SYNCING)
+            await self._push_all()
+            await self._pull_all()
+            await self._backfill_samples()
+            self._synced()
+            self._reached_online = True
+            while True:
+                timeout = None
+                if self._samples:
+                    timeout = max(0.0, self._last_flush + SAMPLE_FLUSH_S - time.monotonic())
+                try:
+                    item = await asyncio.wait_for(self._events.get(), timeout)
+                except asyncio.TimeoutError:
+                    self._flush_samples()
+                    continue
+                kind, data = item
+                if kind == "error":
+                    raise data
+                if kind == "samples":
+                    self._samples.extend((s.indicator, s.ts_ms, s.value) for s in data.samples)
+                    self._flush_samples()
+                elif kind == "change":
+                    if data.seq > self.store.cursor:
+                        self._set_status(SYNCING)
+                        await self._pull_all()
+                        self._synced()
+                elif kind == "poke":
+                    if self.store.pending_count():
+                        self._set_status(SYNCING)
+                        await self._push_all()
+                        self._synced()
+                elif kind == "hello":
+                    raise ProtocolError("the live stream said hello twice", "event")
+        finally:
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reader
+
+    async def _hello(self) -> Hello:
+        """Wait for the stream's first event; pokes before it are covered by the push."""
+        while True:
+            kind, data = await self._events.get()
+            if kind == "error":
+                raise data
+            if kind == "hello":
+                return data
+            if kind != "poke":
+                raise ProtocolError(f"the live stream began with {kind!r}, not hello", "event")
+
+    async def _read_stream(self, queue: asyncio.Queue) -> None:
+        try:
+            async for event, data in self.client.stream():
+                queue.put_nowait((event, data))
+        except SyncError as exc:
+            queue.put_nowait(("error", exc))
+        except Exception as exc:  # a bug in parsing must still surface, not hang the engine
+            log.exception("live stream reader failed")
+            queue.put_nowait(("error", SyncError(f"live stream failed: {exc}")))
+
+    async def _push_all(self) -> None:
+        while True:
+            ops = self.store.pending_ops(self.batch)
+            if not ops:
+                return
+            valid, refused = _split_valid(ops)
+            if refused:
+                # One operation the wire cannot carry must not block the queue for ever
+                # (PowerSync's stuck queues): it is settled as rejected and shown to the user.
+                self.store.record_push_results(refused)
+            if valid:
+                response = await self.client.push(valid)
+                self.store.record_push_results([r.model_dump() for r in response.results], response.epoch)
+            if len(ops) < self.batch:
+                return
+
+    async def _pull_all(self) -> None:
+        since = self.store.cursor
+        while True:
+            page = await self.client.pull(since, PULL_PAGE)
+            if self._epoch is not None and page.epoch != self._epoch:
+                raise SyncError("the platform changed epoch during a pull")
+            self.store.apply_pull([c.model_dump() for c in page.changes], page.next, page.epoch)
+            since = page.next
+            if not page.has_more:
+                return
+
+    async def _backfill_samples(self) -> None:
+        """Fill the gap in each chart we already have since its newest sample (SYNC.md,
+        "Live"): samples the platform produced while we were away."""
+        floor = self.clock.now_ms() - BACKFILL_MAX_MS
+        newest = {code: ts for code, (ts, _value) in self.store.latest_samples().items()}
+        for indicator in dict.fromkeys([*newest, *self.indicators]):
+            since = max(newest[indicator] + 1, floor) if indicator in newest else floor
+            samples = await self.client.history(indicator, since_ms=since)
+            if samples:
+                self._samples.extend((s.indicator, s.ts_ms, s.value) for s in samples)
+        self._flush_samples(force=True)
+
+    def _flush_samples(self, force: bool = False) -> None:
+        if not self._samples:
+            return
+        now = time.monotonic()
+        if not force and now - self._last_flush < SAMPLE_FLUSH_S:
+            return
+        batch, self._samples = self._samples, []
+        self._last_flush = now
+        self.store.ingest_samples(batch)
+        self.hooks.samples_did_arrive(batch)
+
+    # --------------------------------------------------------------- status
+    def _synced(self) -> None:
+        self._set_status(ONLINE, last_sync_ms=self.clock.now_ms())
+
+    def _set_status(self, state: str, *, last_sync_ms: int | None = None, error: str | None = None) -> None:
+        status = ConnectionStatus(
+            state,
+            self.store.pending_count(),
+            last_sync_ms if last_sync_ms is not None else self._status.last_sync_ms,
+            error if state == OFFLINE else None,
+        )
+        if status != self._status:
+            self._status = status
+            self.hooks.connection_did_change(status)
+
+    async def _sleep(self, seconds: float) -> None:
+        """Back off, but wake at once on stop()."""
+        if self._poked is None:
+            return
+        self._poked.clear()
+        deadline = time.monotonic() + seconds
+        while not self._stopping:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._poked.wait(), remaining)
+            self._poked.clear()
+
+
+def _split_valid(ops: list[dict]) -> tuple[list[WireOp], list[dict]]:
+    valid: list[WireOp] = []
+    refused: list[dict] = []
+    for op in ops:
+        try:
+            valid.append(WireOp.model_validate(op))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            reason = f"not sendable: {where}: {first['msg']}"
+            refused.append({"op_id": op["op_id"], "result": "rejected", "reason": reason})
+    return valid, refused
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+

@@ -1,0 +1,66 @@
+"""`python -m commandcenter.platform`: bad input exits non-zero with one line, changes nothing."""
+from __future__ import annotations
+
+import pytest
+
+from commandcenter.platform.server import main
+
+
+def run(argv, capsys) -> tuple[int, str]:
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        ([], "--db"),
+        (["--db", "x.db", "--port", "http"], "--port"),
+        (["--db", "x.db", "--port", "70000"], "--port"),
+        (["--db", "x.db", "--speed", "0"], "--speed"),
+        (["--db", "x.db", "--bogus"], "--bogus"),
+        (["--db", "x.db", "--start-at", "60"], "--start-at"),
+        (["--db", "x.db", "--start-at", "-5"], "--start-at"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(argv, words, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, err = run(argv, capsys)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert words in err
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_a_database_that_cannot_be_written_exits_1_naming_the_path(tmp_path, capsys):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    db = blocker / "platform.db"
+
+    code, err = run(["--db", str(db)], capsys)
+
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1
+    assert str(db) in err
+
+
+def test_a_bad_scenario_exits_1_naming_file_and_line_and_creates_no_database(tmp_path, capsys):
+    scenario = tmp_path / "broken.yaml"
+    scenario.write_text("format: commandcenter-scenario/1\nid: x\ntitle_zh: x\ntitle_en: x\n"
+                        "start: 2026-07-15T06:00:00+08:00\nduration: soon\n", encoding="utf-8")
+    db = tmp_path / "platform.db"
+
+    code, err = run(["--db", str(db), "--scenario", str(scenario)], capsys)
+
+    assert code == 1
+    assert "broken.yaml:6: duration" in err
+    assert not db.exists()
+
+
+def test_a_missing_scenario_file_is_a_usage_error(tmp_path, capsys):
+    code, err = run(["--db", str(tmp_path / "p.db"), "--scenario", str(tmp_path / "nope.yaml")], capsys)
+    assert code == 2
+    assert "nope.yaml" in err
