@@ -1,0 +1,585 @@
+"""One incident in full, and the buttons that move it and its tasks along.
+
+The buttons offered are exactly what the state machines allow from the current status, so an
+operator is never shown an action that would be refused. Every click re-reads the row
+(commands are made against its current version), runs a pure domain command and hands the Op
+to the store; a refusal shows inline, never as a crash or a modal box on a wall screen.
+Titles and descriptions come from the public and the platform: they are shown as plain text.
+"""
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+from typing import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from commandcenter.domain import commands, machines, sla
+from commandcenter.domain.catalog import Catalog
+from commandcenter.domain.commands import CommandError, Op
+from commandcenter.domain.hooks import ChangeSet, Hooks
+from commandcenter.domain.levels import COLOUR_HEX, OrgLevel, ResponseLevel
+from commandcenter.domain.machines import TransitionError
+from commandcenter.store.db import StoreError
+from commandcenter.ui import labels
+
+# Refusals a user can cause by clicking; anything else is a bug and should be loud.
+COMMAND_ERRORS = (CommandError, TransitionError, StoreError, sla.NoSlaTemplate)
+# Task actions offered as buttons, in the order of the ticket loop; side actions last.
+TASK_BUTTON_ACTIONS = (
+    "accept", "return", "redispatch", "start", "feedback", "reject_feedback", "verify", "close",
+    "remind", "escalate",
+)
+CLOCK_INTERVAL_MS = 1000
+
+
+def _plain_label(parent: QWidget, name: str, *, wrap: bool = False) -> QLabel:
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # user text is never interpreted as HTML
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setWordWrap(wrap)
+    return label
+
+
+def _forget_hooks(subscriptions, *_destroyed) -> None:
+    """Unsubscribe a widget deleted without teardown_hooks: a hook calling into a deleted
+    widget would raise inside the publisher (e.g. right after the store's commit)."""
+    for hook, fn in subscriptions:
+        hook.remove(fn)
+
+
+class _TaskRow(QFrame):
+    """One task: who, where, status, clock, and the buttons its status allows."""
+
+    def __init__(self, detail: "IncidentDetail", task: dict) -> None:
+        super().__init__(detail)
+        self.task_id = task["id"]
+        self.setObjectName(f"incidentDetailTask_{task['id']}")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        catalog = detail.catalog
+        dept = catalog.departments.get(task["department"])
+        unit = catalog.org_units.get(task["org_unit"])
+
+        self.summary = _plain_label(self, f"taskSummary_{task['id']}", wrap=True)
+        parts = [
+            dept.name_zh if dept else task["department"],
+            self.tr("{name} ({level})").format(
+                name=unit.name_zh if unit else task["org_unit"], level=labels.org_level(task.get("level"))
+            ),
+            labels.task_status(task["status"]),
+        ]
+        if task.get("lead"):
+            parts.append(self.tr("Lead"))
+        if task.get("return_reason"):
+            parts.append(self.tr("Returned: {reason}").format(reason=labels.return_reason(task["return_reason"])))
+        self.summary.setText(" · ".join(parts))
+        self.clock_label = _plain_label(self, f"taskClock_{task['id']}")
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        self.buttons: dict[str, QPushButton] = {}
+        self.reason_combo: QComboBox | None = None
+        allowed = set(machines.TASK.allowed(task["status"]))
+        for action, states in machines.TASK_SIDE_ACTIONS.items():
+            if task["status"] in states:
+                allowed.add(action)
+        if task.get("level") == OrgLevel.CITY.code:
+            allowed.discard("escalate")  # nowhere further up to go
+        for action in TASK_BUTTON_ACTIONS:
+            if action not in allowed:
+                continue
+            if action == "return":
+                combo = QComboBox(self)
+                combo.setObjectName(f"taskReturnReason_{task['id']}")
+                combo.addItem(self.tr("Reason for return…"), None)
+                for code in machines.RETURN_REASONS:
+                    combo.addItem(labels.return_reason(code), code)
+                self.reason_combo = combo
+                buttons.addWidget(combo)
+            button = QPushButton(labels.task_action(action), self)
+            button.setObjectName(f"taskAction_{action}_{task['id']}")
+            button.clicked.connect(lambda _=False, a=action: detail._on_task_button_clicked(self.task_id, a))
+            self.buttons[action] = button
+            buttons.addWidget(button)
+        if self.reason_combo is not None:
+            return_button = self.buttons["return"]
+            return_button.setEnabled(False)  # a return without a reason code is not a return
+            self.reason_combo.currentIndexChanged.connect(
+                lambda _i: return_button.setEnabled(self.reason_combo.currentData() is not None)
+            )
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.clock_label)
+        layout.addLayout(top)
+        layout.addLayout(buttons)
+        self.update_clock(task, detail.clock.now_ms())
+
+    def update_clock(self, task: dict, now_ms: int) -> None:
+        state = sla.clock_state(task, now_ms)
+        if state == "done":
+            self.clock_label.setText(labels.clock_state(state))
+            colour = COLOUR_HEX["stale"]
+        else:
+            left = sla.time_left_ms(task, now_ms)
+            text = labels.format_duration(left)
+            if left < 0:
+                text = "-" + text
+            self.clock_label.setText(f"{labels.clock_state(state)} {text}")
+            colour = {"ok": COLOUR_HEX["green"], "warning": COLOUR_HEX["yellow"]}.get(state, COLOUR_HEX["red"])
+        if self.clock_label.property("clock_state") != state:  # restyling is not free
+            self.clock_label.setProperty("clock_state", state)
+            self.clock_label.setStyleSheet(f"color: {colour};")
+
+
+class IncidentDetail(QWidget):
+    """The incident panel. Observes the store; writes only through domain commands."""
+
+    incident_changed = Signal(str)  # the incident shown ("" for none)
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        store,
+        hooks: Hooks,
+        clock,
+        parent: QWidget | None = None,
+        on_command: Callable[[], object] | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("incidentDetail")
+        self.catalog = catalog
+        self.store = store
+        self.clock = clock
+        self._hooks = hooks
+        self._on_command = on_command
+        self._incident_id: str | None = None
+        self._incident: dict | None = None
+        self._tasks: list[dict] = []
+        self._task_rows: dict[str, _TaskRow] = {}
+        self._action_buttons: dict[str, QPushButton] = {}
+        self._stale = False
+
+        self.placeholder = _plain_label(self, "incidentDetailPlaceholder")
+        self.placeholder.setText(self.tr("Select an incident on the board or the map."))
+        self.title_label = _plain_label(self, "incidentDetailTitle", wrap=True)
+        title_font = self.title_label.font()
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.5)
+        title_font.setBold(True)
+        self.title_label.setFont(title_font)
+        self.severity_label = _plain_label(self, "incidentDetailSeverity")
+        self.status_label = _plain_label(self, "incidentDetailStatus")
+        self.category_label = _plain_label(self, "incidentDetailCategory")
+        self.org_unit_label = _plain_label(self, "incidentDetailOrgUnit")
+        self.reported_label = _plain_label(self, "incidentDetailReported")
+        self.response_label = _plain_label(self, "incidentDetailResponseLevel")
+        self.description_label = _plain_label(self, "incidentDetailDescription", wrap=True)
+        self.message_label = _plain_label(self, "incidentDetailMessage", wrap=True)
+        self.message_label.hide()
+
+        facts = QFormLayout()
+        facts.addRow(self._caption(self.tr("Severity")), self.severity_label)
+        facts.addRow(self._caption(self.tr("Status")), self.status_label)
+        facts.addRow(self._caption(self.tr("Category")), self.category_label)
+        facts.addRow(self._caption(self.tr("Org unit")), self.org_unit_label)
+        facts.addRow(self._caption(self.tr("Reported")), self.reported_label)
+        facts.addRow(self._caption(self.tr("Response")), self.response_label)
+        facts.addRow(self._caption(self.tr("Description")), self.description_label)
+
+        self.actions_box = QWidget(self)
+        self.actions_box.setObjectName("incidentDetailActions")
+        self._actions_layout = QHBoxLayout(self.actions_box)
+        self._actions_layout.setContentsMargins(0, 0, 0, 0)
+        self.response_combo = QComboBox(self)
+        self.response_combo.setObjectName("incidentDetailResponseCombo")
+        self.response_combo.addItem(self.tr("No response level"), None)
+        for level in ResponseLevel:
+            self.response_combo.addItem(labels.response_level(level.value.code), level.value.code)
+        self.response_button = QPushButton(self.tr("Set response level"), self)
+        self.response_button.setObjectName("incidentDetailSetResponse")
+        self.response_button.clicked.connect(self._on_response_button_clicked)
+        response_row = QHBoxLayout()
+        response_row.addWidget(self.response_combo)
+        response_row.addWidget(self.response_button)
+        response_row.addStretch(1)
+
+        self.dispatch_box = QGroupBox(self.tr("Dispatch"), self)
+        self.dispatch_box.setObjectName("incidentDetailDispatch")
+        self.department_combo = QComboBox(self.dispatch_box)
+        self.department_combo.setObjectName("incidentDetailDepartment")
+        self.department_combo.addItem(self.tr("Choose a department…"), None)
+        for dept in catalog.departments.values():
+            self.department_combo.addItem(dept.name_zh, dept.code)
+            self.department_combo.setItemData(
+                self.department_combo.count() - 1, dept.name_en, Qt.ItemDataRole.ToolTipRole
+            )
+        self.org_unit_combo = QComboBox(self.dispatch_box)
+        self.org_unit_combo.setObjectName("incidentDetailOrgUnitCombo")
+        self.lead_check = QCheckBox(self.tr("Lead unit"), self.dispatch_box)
+        self.lead_check.setObjectName("incidentDetailLead")
+        self.dispatch_button = QPushButton(self.tr("Dispatch"), self.dispatch_box)
+        self.dispatch_button.setObjectName("incidentDetailDispatchButton")
+        self.dispatch_button.setEnabled(False)
+        self.dispatch_button.clicked.connect(self._on_dispatch_button_clicked)
+        self.department_combo.currentIndexChanged.connect(self._on_dispatch_form_changed)
+        self.org_unit_combo.currentIndexChanged.connect(self._on_dispatch_form_changed)
+        dispatch_layout = QFormLayout(self.dispatch_box)
+        dispatch_layout.addRow(self._caption(self.tr("Department")), self.department_combo)
+        dispatch_layout.addRow(self._caption(self.tr("Org unit")), self.org_unit_combo)
+        row = QHBoxLayout()
+        row.addWidget(self.lead_check)
+        row.addStretch(1)
+        row.addWidget(self.dispatch_button)
+        dispatch_layout.addRow(row)
+
+        self.tasks_box = QGroupBox(self.tr("Tasks"), self)
+        self.tasks_box.setObjectName("incidentDetailTasks")
+        self._tasks_layout = QVBoxLayout(self.tasks_box)
+        self.no_tasks_label = _plain_label(self.tasks_box, "incidentDetailNoTasks")
+        self.no_tasks_label.setText(self.tr("No task dispatched yet."))
+        self._tasks_layout.addWidget(self.no_tasks_label)
+
+        self.content = QWidget(self)
+        self.content.setObjectName("incidentDetailContent")
+        content_layout = QVBoxLayout(self.content)
+        content_layout.addWidget(self.title_label)
+        content_layout.addLayout(facts)
+        content_layout.addWidget(self.message_label)
+        content_layout.addWidget(self.actions_box)
+        content_layout.addLayout(response_row)
+        content_layout.addWidget(self.dispatch_box)
+        content_layout.addWidget(self.tasks_box)
+        content_layout.addStretch(1)
+        self.content.hide()
+
+        scroll = QScrollArea(self)
+        scroll.setObjectName("incidentDetailScroll")
+        scroll.setWidgetResizable(True)
+        inner = QWidget(scroll)
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(self.placeholder)
+        inner_layout.addWidget(self.content)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+        self.clock_timer = QTimer(self)
+        self.clock_timer.setObjectName("incidentDetailClockTimer")
+        self.clock_timer.setInterval(CLOCK_INTERVAL_MS)
+        self.clock_timer.timeout.connect(self._on_clock_timer_timeout)
+
+        self.setup_hooks()
+        self.destroyed.connect(functools.partial(_forget_hooks, self._subscriptions()))
+
+    # ------------------------------------------------------------------ hooks
+    def _subscriptions(self) -> list:
+        return [
+            (self._hooks.changes_did_commit, self._on_store_committed),
+        ]
+
+    def setup_hooks(self) -> None:
+        for hook, fn in self._subscriptions():
+            hook.append(fn)
+
+    def teardown_hooks(self) -> None:
+        for hook, fn in self._subscriptions():
+            hook.remove(fn)
+        self.clock_timer.stop()
+
+    def _on_store_committed(self, changes: ChangeSet) -> None:
+        if self._incident_id is None or not self._concerns_us(changes):
+            return
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def _concerns_us(self, changes: ChangeSet) -> bool:
+        if self._incident_id in changes.entities.get("incident", ()):
+            return True
+        task_ids = changes.entities.get("task", frozenset())
+        if not task_ids:
+            return False
+        if task_ids & set(self._task_rows):
+            return True
+        # a task dispatched elsewhere for this incident is new to us: ask the store
+        ids = list(task_ids)
+        marks = ",".join("?" * len(ids))
+        return bool(
+            self.store.query(
+                f"SELECT 1 FROM tasks WHERE incident_id=? AND id IN ({marks}) LIMIT 1",
+                [self._incident_id, *ids],
+            )
+        )
+
+    def _caption(self, text: str) -> QLabel:
+        label = QLabel(text, self)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        return label
+
+    # -------------------------------------------------------------- public API
+    def incident_id(self) -> str | None:
+        return self._incident_id
+
+    def show_incident(self, incident_id: str | None) -> None:
+        """Show an incident (None or an unknown id shows the placeholder)."""
+        changed = incident_id != self._incident_id
+        self._incident_id = incident_id
+        if changed:
+            self.clear_message()
+            self.department_combo.setCurrentIndex(0)
+        self.refresh()
+        if changed:
+            self.incident_changed.emit(incident_id or "")
+
+    def refresh(self) -> None:
+        self._stale = False
+        incident = self.store.get("incident", self._incident_id) if self._incident_id else None
+        self._incident = incident
+        if incident is None:
+            self._tasks = []
+            self.content.hide()
+            self.placeholder.show()
+            self._rebuild_tasks()
+            return
+        self.placeholder.hide()
+        self.content.show()
+        self._tasks = self.store.tasks_for(incident["id"])
+        self._show_facts(incident)
+        self._rebuild_actions(incident)
+        self._rebuild_dispatch_form(incident)
+        self._rebuild_tasks()
+
+    def message(self) -> str:
+        return self.message_label.text() if self.message_label.isVisible() else ""
+
+    def clear_message(self) -> None:
+        self.message_label.clear()
+        self.message_label.hide()
+
+    def action_button(self, action: str) -> QPushButton | None:
+        """The incident action button for `action`, if the current status offers it."""
+        return self._action_buttons.get(action)
+
+    def task_row(self, task_id: str) -> _TaskRow | None:
+        return self._task_rows.get(task_id)
+
+    # ------------------------------------------------------------- building
+    def _show_facts(self, inc: dict) -> None:
+        self.title_label.setText(inc.get("title") or "")
+        severity = inc.get("severity")
+        colour = labels.severity_colour(severity)
+        self.severity_label.setText(labels.severity(severity))
+        self.severity_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.severity_label.setProperty("severity", severity)
+        status = labels.incident_status(inc.get("status"))
+        if inc.get("generation"):
+            status = self.tr("{status} (reopened {n}x)").format(status=status, n=inc["generation"])
+        self.status_label.setText(status)
+        event_type = self.catalog.event_types.get(inc.get("category") or "")
+        self.category_label.setText(event_type.name_zh if event_type else (inc.get("category") or ""))
+        self.category_label.setToolTip(event_type.name_en if event_type else "")
+        unit = self.catalog.org_units.get(inc.get("org_unit") or "")
+        self.org_unit_label.setText(
+            self.tr("{name} ({level})").format(name=unit.name_zh, level=labels.org_level(unit.level.code))
+            if unit
+            else (inc.get("org_unit") or "")
+        )
+        reported = inc.get("reported_ms")
+        self.reported_label.setText(
+            datetime.fromtimestamp(reported / 1000).strftime("%Y-%m-%d %H:%M:%S") if reported else ""
+        )
+        level = inc.get("response_level")
+        self.response_label.setText(labels.response_level(level) if level else self.tr("None"))
+        self.response_combo.setCurrentIndex(max(self.response_combo.findData(level), 0))
+        self.description_label.setText(inc.get("description") or "")
+
+    def _rebuild_actions(self, inc: dict) -> None:
+        for button in self._action_buttons.values():
+            self._actions_layout.removeWidget(button)
+            button.deleteLater()  # may be the button whose click brought us here
+        self._action_buttons = {}
+        item = self._actions_layout.takeAt(0)
+        while item is not None:
+            item = self._actions_layout.takeAt(0)
+        for action in machines.INCIDENT.allowed(inc["status"]):
+            button = QPushButton(labels.incident_action(action), self.actions_box)
+            button.setObjectName(f"incidentAction_{action}")
+            button.clicked.connect(lambda _=False, a=action: self._on_action_button_clicked(a))
+            self._actions_layout.addWidget(button)
+            button.show()  # children added to a shown parent are otherwise shown one event later
+            self._action_buttons[action] = button
+        self._actions_layout.addStretch(1)
+        is_open = inc["status"] not in ("closed", "cancelled")
+        self.response_combo.setEnabled(is_open)
+        self.response_button.setEnabled(is_open)
+
+    def _rebuild_dispatch_form(self, inc: dict) -> None:
+        is_open = inc["status"] not in ("closed", "cancelled")
+        self.dispatch_box.setEnabled(is_open)
+        previous = self.org_unit_combo.currentData()
+        self.org_unit_combo.blockSignals(True)
+        self.org_unit_combo.clear()
+        code = inc.get("org_unit")
+        unit = self.catalog.org_units.get(code) if code else None
+        while unit is not None:
+            self.org_unit_combo.addItem(
+                self.tr("{name} ({level})").format(name=unit.name_zh, level=labels.org_level(unit.level.code)),
+                unit.code,
+            )
+            unit = self.catalog.org_units.get(unit.parent) if unit.parent else None
+        i = self.org_unit_combo.findData(previous)
+        self.org_unit_combo.setCurrentIndex(i if i >= 0 else 0)
+        self.org_unit_combo.blockSignals(False)
+        has_lead = any(t.get("lead") and t["status"] in machines.OPEN_TASK_STATES for t in self._tasks)
+        self.lead_check.setChecked(not has_lead)
+        self._on_dispatch_form_changed()
+
+    def _rebuild_tasks(self) -> None:
+        reasons = {
+            tid: row.reason_combo.currentIndex()
+            for tid, row in self._task_rows.items()
+            if row.reason_combo is not None
+        }
+        for row in self._task_rows.values():
+            self._tasks_layout.removeWidget(row)
+            row.hide()
+            row.deleteLater()  # may hold the button whose click brought us here
+        self._task_rows = {}
+        for task in self._tasks:
+            row = _TaskRow(self, task)
+            if row.reason_combo is not None and task["id"] in reasons:
+                row.reason_combo.setCurrentIndex(reasons[task["id"]])
+            self._tasks_layout.addWidget(row)
+            row.show()  # children added to a shown parent are otherwise shown one event later
+            self._task_rows[task["id"]] = row
+        self.no_tasks_label.setVisible(not self._tasks)
+
+    # -------------------------------------------------------------- commands
+    def _run(self, label: str, make_op: Callable[[], Op]) -> bool:
+        """Build an op from fresh rows and execute it; refusals become an inline message."""
+        try:
+            op = make_op()
+            self.store.execute(op)
+        except COMMAND_ERRORS as exc:
+            self.show_error(self.tr("{action}: {reason}").format(action=label, reason=str(exc)))
+            self.refresh()  # what we showed was out of date, or the input was refused
+            return False
+        self.clear_message()
+        if self._on_command is not None:
+            self._on_command()
+        return True
+
+    def show_error(self, text: str) -> None:
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet(f"color: {COLOUR_HEX['red']};")
+        self.message_label.show()
+
+    def _fresh_incident(self) -> dict:
+        row = self.store.get("incident", self._incident_id) if self._incident_id else None
+        if row is None:
+            raise CommandError(self.tr("The incident no longer exists."), "id")
+        return row
+
+    def _fresh_task(self, task_id: str) -> dict:
+        row = self.store.get("task", task_id)
+        if row is None:
+            raise CommandError(self.tr("The task no longer exists."), "id")
+        return row
+
+    def _on_action_button_clicked(self, action: str) -> None:
+        def make() -> Op:
+            row = self._fresh_incident()
+            now = self.clock.now_ms()
+            if action == "reopen":
+                return commands.reopen_incident(row, now)
+            return commands.transition("incident", row, action, now)
+
+        self._run(labels.incident_action(action), make)
+
+    def _on_response_button_clicked(self) -> None:
+        level = self.response_combo.currentData()
+        self._run(
+            self.tr("Set response level"),
+            lambda: commands.set_response_level(self._fresh_incident(), level, self.clock.now_ms()),
+        )
+
+    def _on_dispatch_form_changed(self, _index: int = 0) -> None:
+        self.dispatch_button.setEnabled(
+            self.department_combo.currentData() is not None and self.org_unit_combo.currentData() is not None
+        )
+
+    def _on_dispatch_button_clicked(self) -> None:
+        department = self.department_combo.currentData()
+        org_unit = self.org_unit_combo.currentData()
+        lead = self.lead_check.isChecked()
+        ok = self._run(
+            self.tr("Dispatch"),
+            lambda: commands.dispatch_task(
+                self._fresh_incident(), self.catalog, self.clock.now_ms(),
+                department=department, org_unit=org_unit, lead=lead,
+            ),
+        )
+        if ok:
+            self.department_combo.setCurrentIndex(0)  # the next dispatch is a new decision
+
+    def _on_task_button_clicked(self, task_id: str, action: str) -> None:
+        row_widget = self._task_rows.get(task_id)
+        reason = row_widget.reason_combo.currentData() if row_widget and row_widget.reason_combo else None
+
+        def make() -> Op:
+            task = self._fresh_task(task_id)
+            now = self.clock.now_ms()
+            if action == "escalate":
+                return commands.escalate_task(task, self.catalog, now)
+            if action == "return":
+                return commands.task_action(task, "return", now, reason=reason)
+            if action == "redispatch":
+                # same department and unit, with deadlines that start now
+                fresh = commands.dispatch_task(
+                    self._fresh_incident(), self.catalog, now,
+                    department=task["department"], org_unit=task["org_unit"], lead=bool(task.get("lead")),
+                ).fields
+                return commands.task_action(
+                    task, "redispatch", now,
+                    **{k: fresh[k] for k in ("department", "org_unit", "level", "accept_by_ms", "finish_by_ms")},
+                )
+            return commands.task_action(task, action, now)
+
+        self._run(labels.task_action(action), make)
+
+    # ------------------------------------------------------------ visibility
+    def _on_clock_timer_timeout(self) -> None:
+        now = self.clock.now_ms()
+        for task in self._tasks:
+            row = self._task_rows.get(task["id"])
+            if row is not None:
+                row.update_clock(task, now)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+        self.clock_timer.start()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.clock_timer.stop()

@@ -1,0 +1,179 @@
+"""Words for the codes the core returns (statuses, actions, clock states, levels).
+
+The core speaks in codes; the UI turns them into words here, once, so every view says the
+same thing. Source strings are English and marked with QT_TRANSLATE_NOOP so pyside6-lupdate
+collects them under the "Labels" context; they are translated at call time, so a translator
+installed after import still applies.
+
+Names that come from the catalogue (departments, org units, domains) are data in Chinese and
+English; the command room works in Chinese, so views show `name_zh` and put `name_en` in the
+tool tip.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from commandcenter.domain.levels import Severity
+
+CONTEXT = "Labels"
+
+_INCIDENT_STATUS = {
+    "reported": QT_TRANSLATE_NOOP("Labels", "Reported"),
+    "verifying": QT_TRANSLATE_NOOP("Labels", "Verifying"),
+    "confirmed": QT_TRANSLATE_NOOP("Labels", "Confirmed"),
+    "responding": QT_TRANSLATE_NOOP("Labels", "Responding"),
+    "contained": QT_TRANSLATE_NOOP("Labels", "Contained"),
+    "recovery": QT_TRANSLATE_NOOP("Labels", "Recovery"),
+    "closed": QT_TRANSLATE_NOOP("Labels", "Closed"),
+    "cancelled": QT_TRANSLATE_NOOP("Labels", "Cancelled"),
+}
+
+_INCIDENT_ACTION = {
+    "verify": QT_TRANSLATE_NOOP("Labels", "Verify"),
+    "confirm": QT_TRANSLATE_NOOP("Labels", "Confirm"),
+    "respond": QT_TRANSLATE_NOOP("Labels", "Start response"),
+    "contain": QT_TRANSLATE_NOOP("Labels", "Contained"),
+    "recover": QT_TRANSLATE_NOOP("Labels", "Recovery"),
+    "close": QT_TRANSLATE_NOOP("Labels", "Close incident"),
+    "cancel": QT_TRANSLATE_NOOP("Labels", "Cancel incident"),
+    "reopen": QT_TRANSLATE_NOOP("Labels", "Reopen"),
+}
+
+_TASK_STATUS = {
+    "dispatched": QT_TRANSLATE_NOOP("Labels", "Dispatched"),
+    "returned": QT_TRANSLATE_NOOP("Labels", "Returned"),
+    "accepted": QT_TRANSLATE_NOOP("Labels", "Accepted"),
+    "in_progress": QT_TRANSLATE_NOOP("Labels", "In progress"),
+    "feedback": QT_TRANSLATE_NOOP("Labels", "Feedback given"),
+    "verified": QT_TRANSLATE_NOOP("Labels", "Verified"),
+    "closed": QT_TRANSLATE_NOOP("Labels", "Closed"),
+}
+
+_TASK_ACTION = {
+    "accept": QT_TRANSLATE_NOOP("Labels", "Accept"),
+    "return": QT_TRANSLATE_NOOP("Labels", "Return"),
+    "redispatch": QT_TRANSLATE_NOOP("Labels", "Re-dispatch"),
+    "start": QT_TRANSLATE_NOOP("Labels", "Start"),
+    "feedback": QT_TRANSLATE_NOOP("Labels", "Feedback"),
+    "reject_feedback": QT_TRANSLATE_NOOP("Labels", "Rework"),
+    "verify": QT_TRANSLATE_NOOP("Labels", "Verify"),
+    "close": QT_TRANSLATE_NOOP("Labels", "Close"),
+    "remind": QT_TRANSLATE_NOOP("Labels", "Remind"),
+    "escalate": QT_TRANSLATE_NOOP("Labels", "Escalate"),
+}
+
+_CLOCK_STATE = {
+    "ok": QT_TRANSLATE_NOOP("Labels", "On time"),
+    "warning": QT_TRANSLATE_NOOP("Labels", "Due soon"),
+    "overdue": QT_TRANSLATE_NOOP("Labels", "Overdue"),
+    "accept_overdue": QT_TRANSLATE_NOOP("Labels", "Not accepted in time"),
+    "done": QT_TRANSLATE_NOOP("Labels", "Done"),
+}
+
+_CONNECTION_STATE = {
+    "online": QT_TRANSLATE_NOOP("Labels", "Online"),
+    "offline": QT_TRANSLATE_NOOP("Labels", "Offline"),
+    "syncing": QT_TRANSLATE_NOOP("Labels", "Syncing"),
+}
+
+_ORG_LEVEL = {
+    "city": QT_TRANSLATE_NOOP("Labels", "City"),
+    "district": QT_TRANSLATE_NOOP("Labels", "District"),
+    "street": QT_TRANSLATE_NOOP("Labels", "Street/Town"),
+    "community": QT_TRANSLATE_NOOP("Labels", "Community"),
+}
+
+_SEVERITY = {
+    "I": QT_TRANSLATE_NOOP("Labels", "I Catastrophic"),
+    "II": QT_TRANSLATE_NOOP("Labels", "II Major"),
+    "III": QT_TRANSLATE_NOOP("Labels", "III Serious"),
+    "IV": QT_TRANSLATE_NOOP("Labels", "IV Moderate"),
+}
+
+_RESPONSE_LEVEL = {
+    "1": QT_TRANSLATE_NOOP("Labels", "Level 1 response"),
+    "2": QT_TRANSLATE_NOOP("Labels", "Level 2 response"),
+    "3": QT_TRANSLATE_NOOP("Labels", "Level 3 response"),
+    "4": QT_TRANSLATE_NOOP("Labels", "Level 4 response"),
+}
+
+_RETURN_REASON = {
+    "wrong_area": QT_TRANSLATE_NOOP("Labels", "Not in our area"),
+    "unclear_ownership": QT_TRANSLATE_NOOP("Labels", "Ownership unclear"),
+    "overlapping_duty": QT_TRANSLATE_NOOP("Labels", "Overlapping duties"),
+}
+
+_OTHER = {
+    "awaiting_dispatch": QT_TRANSLATE_NOOP("Labels", "Awaiting dispatch"),
+    "stale": QT_TRANSLATE_NOOP("Labels", "stale"),
+}
+
+
+def _tr(table: dict[str, str], code: str | None) -> str:
+    """The translated word for `code`; an unknown code is shown as itself rather than hidden."""
+    if code is None:
+        return ""
+    source = table.get(code)
+    return code if source is None else QCoreApplication.translate(CONTEXT, source)
+
+
+def incident_status(code: str | None) -> str:
+    return _tr(_INCIDENT_STATUS, code)
+
+
+def incident_action(code: str) -> str:
+    return _tr(_INCIDENT_ACTION, code)
+
+
+def task_status(code: str | None) -> str:
+    return _tr(_TASK_STATUS, code)
+
+
+def task_action(code: str) -> str:
+    return _tr(_TASK_ACTION, code)
+
+
+def clock_state(code: str) -> str:
+    return _tr(_CLOCK_STATE, code)
+
+
+def connection_state(code: str) -> str:
+    return _tr(_CONNECTION_STATE, code)
+
+
+def org_level(code: str | None) -> str:
+    return _tr(_ORG_LEVEL, code)
+
+
+def severity(code: str | None) -> str:
+    return _tr(_SEVERITY, code)
+
+
+def response_level(code: str | None) -> str:
+    return _tr(_RESPONSE_LEVEL, code)
+
+
+def return_reason(code: str | None) -> str:
+    return _tr(_RETURN_REASON, code)
+
+
+def other(code: str) -> str:
+    return _tr(_OTHER, code)
+
+
+def severity_colour(code: str | None) -> str:
+    """The display colour of a severity code (grey for an unknown one)."""
+    try:
+        return Severity.parse(code).info.colour if code else "#6b7280"
+    except KeyError:
+        return "#6b7280"
+
+
+def format_duration(ms: int) -> str:
+    """A countdown as mm:ss under an hour, else h:mm (the magnitude; the caller says which
+    side of the deadline it is on)."""
+    total_s = abs(int(ms)) // 1000
+    if total_s < 3600:
+        return f"{total_s // 60:02d}:{total_s % 60:02d}"
+    minutes = total_s // 60
+    return f"{minutes // 60}:{minutes % 60:02d} h"

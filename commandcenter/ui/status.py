@@ -1,0 +1,158 @@
+"""The sync state in the status bar: online/offline/syncing, what is pending, when last synced.
+
+In "wartime" the network may be gone for days; operators must see at a glance that they are
+offline and how much work waits to be pushed, so this is a permanent status-bar widget.
+"""
+from __future__ import annotations
+
+import functools
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from commandcenter.domain.hooks import ChangeSet, ConnectionStatus, Hooks
+from commandcenter.domain.levels import COLOUR_HEX
+from commandcenter.ui import labels
+
+STATE_COLOURS = {
+    "online": COLOUR_HEX["green"],
+    "syncing": COLOUR_HEX["blue"],
+    "offline": COLOUR_HEX["orange"],
+}
+ERROR_COLOUR = COLOUR_HEX["red"]
+
+
+def _forget_hooks(subscriptions, *_destroyed) -> None:
+    """Unsubscribe a widget deleted without teardown_hooks: a hook calling into a deleted
+    widget would raise inside the publisher (e.g. right after the store's commit)."""
+    for hook, fn in subscriptions:
+        hook.remove(fn)
+
+
+class ConnectionIndicator(QWidget):
+    """Observes hooks.connection_did_change and the outbox; owns nothing."""
+
+    state_changed = Signal(str)
+
+    def __init__(self, store, hooks: Hooks, clock=None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectionIndicator")
+        self._store = store
+        self._hooks = hooks
+        self._clock = clock
+        self._state = "offline"
+        self._pending = 0
+        self._last_sync_ms: int | None = None
+        self._error: str | None = None
+
+        self._mode_label = QLabel(self)
+        self._mode_label.setObjectName("connectionIndicatorMode")
+        self._mode_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._mode_label.hide()
+        self._dot = QLabel("●", self)
+        self._dot.setObjectName("connectionIndicatorDot")
+        self._state_label = QLabel(self)
+        self._state_label.setObjectName("connectionIndicatorState")
+        self._pending_label = QLabel(self)
+        self._pending_label.setObjectName("connectionIndicatorPending")
+        self._sync_label = QLabel(self)
+        self._sync_label.setObjectName("connectionIndicatorLastSync")
+        for label in (self._dot, self._state_label, self._pending_label, self._sync_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 0, 6, 0)
+        layout.setSpacing(8)
+        layout.addWidget(self._mode_label)
+        layout.addWidget(self._dot)
+        layout.addWidget(self._state_label)
+        layout.addWidget(self._pending_label)
+        layout.addWidget(self._sync_label)
+
+        if store is not None:
+            self._pending = store.pending_count()
+        self._render()
+        self.setup_hooks()
+        self.destroyed.connect(functools.partial(_forget_hooks, self._subscriptions()))
+
+    # ------------------------------------------------------------------ hooks
+    def _subscriptions(self) -> list:
+        return [
+            (self._hooks.connection_did_change, self._on_connection_changed),
+            (self._hooks.changes_did_commit, self._on_store_committed),
+        ]
+
+    def setup_hooks(self) -> None:
+        for hook, fn in self._subscriptions():
+            hook.append(fn)
+
+    def teardown_hooks(self) -> None:
+        for hook, fn in self._subscriptions():
+            hook.remove(fn)
+
+    def _on_connection_changed(self, status: ConnectionStatus) -> None:
+        changed = status.state != self._state
+        self._state = status.state
+        self._pending = status.pending
+        if status.last_sync_ms is not None:
+            self._last_sync_ms = status.last_sync_ms
+        self._error = status.error
+        self._render()
+        if changed:
+            self.state_changed.emit(self._state)
+
+    def _on_store_committed(self, changes: ChangeSet) -> None:
+        if changes.outbox_changed and self._store is not None:
+            pending = self._store.pending_count()
+            if pending != self._pending:
+                self._pending = pending
+                self._render()
+
+    # -------------------------------------------------------------- public API
+    def set_mode(self, text: str) -> None:
+        """A permanent mode label (e.g. the exercise banner's short form); empty hides it."""
+        self._mode_label.setText(text)
+        self._mode_label.setVisible(bool(text))
+
+    def mode(self) -> str:
+        return self._mode_label.text()
+
+    def state(self) -> str:
+        return self._state
+
+    def pending(self) -> int:
+        return self._pending
+
+    def state_text(self) -> str:
+        return self._state_label.text()
+
+    def pending_text(self) -> str:
+        return self._pending_label.text()
+
+    def last_sync_text(self) -> str:
+        return self._sync_label.text()
+
+    def state_colour(self) -> str:
+        """The dot's colour as #rrggbb (red when the last attempt reported an error)."""
+        return ERROR_COLOUR if self._error else STATE_COLOURS.get(self._state, COLOUR_HEX["stale"])
+
+    # ---------------------------------------------------------------- drawing
+    def _render(self) -> None:
+        colour = self.state_colour()
+        self._dot.setStyleSheet(f"color: {colour};")
+        self._state_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self._state_label.setText(labels.connection_state(self._state))
+        self._pending_label.setText(self.tr("{n} pending").format(n=self._pending))
+        if self._last_sync_ms is None:
+            self._sync_label.setText(self.tr("Never synced"))
+        else:
+            when_dt = datetime.fromtimestamp(self._last_sync_ms / 1000)
+            today = datetime.fromtimestamp(self._clock.now_ms() / 1000).date() if self._clock else when_dt.date()
+            # a field post may go days without a sync: then the date matters more than the time
+            when = when_dt.strftime("%H:%M:%S" if when_dt.date() == today else "%Y-%m-%d %H:%M")
+            self._sync_label.setText(self.tr("Last sync {time}").format(time=when))
+        tip = self.tr("Operations waiting to be sent to the platform: {n}").format(n=self._pending)
+        if self._error:
+            tip += "\n" + self.tr("Last error: {error}").format(error=self._error)
+        self.setToolTip(tip)
