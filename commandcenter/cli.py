@@ -90,8 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--out", required=True, metavar="PNG")
     snap.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
     snap.add_argument("--view", choices=VIEWS, default="all")
-    snap.add_argument("--seconds", type=_seconds, default=1800.0,
-                      help="simulated seconds of the demo scenario before the picture (default 1800)")
+    snap.add_argument("--seconds", type=_seconds, default=10800.0,
+                      help="scenario seconds of the demo before the picture (default 10800, T+3h)")
     snap.add_argument("--scenario", type=_scenario, default=None)
     return parser
 

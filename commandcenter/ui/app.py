@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 ORG = "commandcenter"
 APP_NAME = "commandcenter"
+# At 60x one real minute is one scenario hour: five minutes of chart show five hours of city.
+DEMO_WINDOW_S = 300
 
 
 def prepare_environment(headless: bool = False) -> None:
@@ -141,7 +143,7 @@ def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "z
     async def main() -> int:
         closed = asyncio.Event()
         app.aboutToQuit.connect(closed.set)
-        session = ClientSession(data, platform_url, mode=mode, vitals_window_s=600 if mode == "demo" else 3600)
+        session = ClientSession(data, platform_url, mode=mode, vitals_window_s=DEMO_WINDOW_S if mode == "demo" else 3600)
         session.window.show()
         session.start()
         await closed.wait()

@@ -22,7 +22,7 @@ READY_TIMEOUT_S = 90.0
 def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, seconds: float,
                  scenario: Path, lang: str = "zh_CN", speed: float = 60.0) -> int:
     from commandcenter.embedded import PlatformProcess, PlatformStartError
-    from commandcenter.ui.app import ClientSession, create_qapp, prepare_environment, run_event_loop
+    from commandcenter.ui.app import DEMO_WINDOW_S, ClientSession, create_qapp, prepare_environment, run_event_loop
 
     prepare_environment(headless=True)
     snap = DataDir(data.root / "snapshot")
@@ -40,7 +40,7 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
         app = create_qapp(lang)
 
         async def main() -> int:
-            session = ClientSession(snap, url, mode="demo", vitals_window_s=600, size=size)
+            session = ClientSession(snap, url, mode="demo", vitals_window_s=DEMO_WINDOW_S, size=size)
             window = session.window
             if view != "all":
                 window.show_only(view)
