@@ -99,13 +99,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
-        data = DataDir(args.data_dir).ensure()
-    except OSError as exc:
-        print(f"commandcenter: error: --data-dir {args.data_dir or DataDir().root}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    if args.command == "platform":
-        return _platform_serve(args, data)
     if args.command == "snapshot":
         out = Path(args.out)
         if out.suffix.lower() != ".png":
@@ -114,11 +107,19 @@ def main(argv: list[str] | None = None) -> int:
         if not out.resolve().parent.is_dir():
             print(f"commandcenter: error: --out folder does not exist: {out.parent}", file=sys.stderr)
             return 2
+    try:
+        data = DataDir(args.data_dir).ensure()
+    except OSError as exc:
+        print(f"commandcenter: error: --data-dir {args.data_dir or DataDir().root}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    if args.command == "platform":
+        return _platform_serve(args, data)
+    if args.command == "snapshot":
         from commandcenter.ui.snapshot import run_snapshot
 
         return run_snapshot(
             data,
-            out=out,
+            out=Path(args.out),
             size=args.size,
             view=args.view,
             seconds=args.seconds,

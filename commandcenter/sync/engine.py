@@ -279,8 +279,11 @@ class SyncEngine:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._poked.wait(), remaining)
+            waiter = asyncio.ensure_future(self._poked.wait())
+            try:
+                await asyncio.wait({waiter}, timeout=remaining)
+            finally:
+                waiter.cancel()
             self._poked.clear()
 
 

@@ -1,0 +1,132 @@
+"""The command view against the real platform over HTTP on 127.0.0.1 (a child process).
+
+The simulator's incident appears on the board; a task dispatched in the client's incident
+panel reaches the platform; with the platform killed the status bar says offline within 5 s,
+dispatching still works, and after a restart the queue drains into the platform.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QScrollArea
+
+from commandcenter.domain import commands
+from commandcenter.embedded import PlatformProcess
+from commandcenter.paths import DataDir
+from commandcenter.sync.client import PlatformClient
+from tests.ui.conftest import run, until
+
+pytestmark = pytest.mark.platform
+
+
+@pytest.fixture
+def session_factory(tmp_path, qloop):
+    from commandcenter.ui.app import ClientSession
+
+    sessions = []
+
+    def make(url):
+        session = ClientSession(DataDir(tmp_path / "client").ensure(), url, mode="demo", size=(1280, 800))
+        sessions.append(session)
+        return session
+
+    yield make
+    for session in sessions:
+        run(qloop, session.aclose())
+        session.window.close()
+        session.window.deleteLater()
+
+
+def board_titles(board) -> list[str]:
+    model = board.model
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+async def dispatch_from_panel(qtbot, window, incident_id: str, department: str) -> None:
+    """Open the incident, choose the department, scroll to the button and click it, as a
+    dispatcher does (after the panel has laid itself out)."""
+    detail = window.detail
+    detail.show_incident(incident_id)
+    combo = detail.department_combo
+    combo.setCurrentIndex(combo.findData(department))
+    button = detail.dispatch_button
+    await until(lambda: button.isVisible() and button.height() > 0, 5, "the dispatch form laid out")
+    assert button.isEnabled(), detail.message()
+    scroll = detail.findChild(QScrollArea, "incidentDetailScroll")
+    scroll.ensureWidgetVisible(button)
+    await asyncio.sleep(0.05)
+    qtbot.mouseClick(detail.dispatch_button, Qt.MouseButton.LeftButton)
+    assert not detail.message(), detail.message()
+
+
+async def platform_tasks(url: str) -> list[dict]:
+    async with PlatformClient(url) as client:
+        page = await client.pull(0, 1000)
+    return [c.doc for c in page.changes if c.entity == "task"]
+
+
+def test_simulated_incident_reaches_the_board_and_a_dispatch_reaches_the_platform(
+    tmp_path, qloop, qtbot, small_scenario, session_factory
+):
+    with PlatformProcess(tmp_path / "platform.db", scenario=small_scenario, speed=600) as platform:
+        session = session_factory(platform.url)
+        window = session.window
+
+        async def main():
+            window.show()
+            session.start()
+            await until(lambda: "贵州路积水" in board_titles(window.board), 20, "the simulator's incident on the board")
+            iid = session.store.query("SELECT id FROM incidents WHERE title = ?", ("贵州路积水",))[0]["id"]
+            await dispatch_from_panel(qtbot, window, iid, "fire")
+            assert any(t["department"] == "fire" for t in session.store.tasks_for(iid))
+            found = []
+
+            async def reached():
+                found[:] = [t for t in await platform_tasks(platform.url)
+                            if t["incident_id"] == iid and t["department"] == "fire"]
+                return bool(found)
+
+            deadline = time.monotonic() + 10
+            while not await reached():
+                assert time.monotonic() < deadline, "the dispatched task never reached the platform"
+                await asyncio.sleep(0.1)
+            assert found[0]["status"] == "dispatched" and found[0]["level"] == "community"
+            await until(lambda: window.connection.pending() == 0, 5, "nothing pending")
+
+        run(qloop, main(), 60)
+
+
+def test_offline_within_5_s_dispatch_still_works_and_the_queue_drains(tmp_path, qloop, qtbot, session_factory):
+    platform = PlatformProcess(tmp_path / "platform.db")
+    platform.start()
+    try:
+        session = session_factory(platform.url)
+        window, store = session.window, session.store
+        op = commands.report_incident(store.clock.now_ms(), title="积水 test", category="waterlogging",
+                                      severity="III", org_unit="310101002001", lon=121.4764, lat=31.2298)
+        store.execute(op)
+
+        async def main():
+            window.show()
+            session.start()
+            await until(lambda: window.connection.state() == "online" and window.connection.pending() == 0,
+                        15, "online with the report pushed")
+            platform.kill()
+            killed = time.monotonic()
+            await until(lambda: window.connection.state() == "offline", 5, "offline shown in the status bar")
+            assert time.monotonic() - killed < 5
+            await dispatch_from_panel(qtbot, window, op.entity_id, "water")
+            await dispatch_from_panel(qtbot, window, op.entity_id, "police")
+            assert {t["department"] for t in store.tasks_for(op.entity_id)} == {"water", "police"}
+            await until(lambda: window.connection.pending() == 2, 3, "two operations pending")
+            await asyncio.to_thread(platform.restart)
+            await until(lambda: window.connection.pending() == 0, 20, "the queue drained after the restart")
+            tasks = await platform_tasks(platform.url)
+            assert {t["department"] for t in tasks if t["incident_id"] == op.entity_id} == {"water", "police"}
+
+        run(qloop, main(), 90)
+    finally:
+        platform.stop()
