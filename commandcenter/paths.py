@@ -12,6 +12,12 @@ def default_data_dir() -> Path:
     return Path(base) / APP
 
 
+def cache_dir() -> Path:
+    """Derived files that can be rebuilt at any time (the built map page)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / APP
+
+
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
 

@@ -228,10 +228,9 @@ def create_app(
         return Response(page.model_dump_json(), media_type="application/json")
 
     async def history(request: Request) -> Response:
-        indicator = request.query_params.get("indicator", "").strip()
+        # no indicator: all of them (the whole wall in one request)
+        indicator = request.query_params.get("indicator", "").strip() or None
         try:
-            if not indicator:
-                raise _BadParameter("indicator", "required")
             since_ms = _int_param(request, "since_ms", 0, 0, 2**62)
             until_ms = _int_param(request, "until_ms", None, 0, 2**62)
         except _BadParameter as exc:

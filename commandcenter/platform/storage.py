@@ -22,12 +22,12 @@ from typing import Any, Iterable, Sequence
 
 from commandcenter.domain import machines
 from commandcenter.domain.commands import CREATE_OPS, Op, report_incident
-from commandcenter.sync.protocol import Change, OpResult, PullResponse, Sample, WireOp
+from commandcenter.sync.protocol import MAX_HISTORY_SAMPLES, Change, OpResult, PullResponse, Sample, WireOp
 
 SIM_NODE = "platform-sim"
 SIM_NAMESPACE = uuid.UUID("6f1c1a52-3a1e-4b7e-9d43-5b0c2f7e8a10")
 SIM_SCHEMA_VERSION = 1
-MAX_HISTORY = 20_000
+MAX_HISTORY = MAX_HISTORY_SAMPLES
 SAMPLE_RETENTION_MS = 7 * 24 * 3_600_000
 PRUNE_EVERY_S = 600
 
@@ -388,18 +388,26 @@ class PlatformStorage:
         return len(rows)
 
     def history(
-        self, indicator: str, since_ms: int = 0, until_ms: int | None = None, limit: int = MAX_HISTORY
+        self, indicator: str | None, since_ms: int = 0, until_ms: int | None = None, limit: int = MAX_HISTORY
     ) -> list[Sample]:
-        """Samples of one indicator in [since_ms, until_ms], oldest first: the back-fill after
-        a gap in the live stream."""
+        """Samples in [since_ms, until_ms], oldest first: the back-fill after a gap in the live
+        stream. One indicator, or all of them when `indicator` is None (a client back-fills its
+        whole wall in one request)."""
         upper = until_ms if until_ms is not None else 2**62
         with self._lock:
-            rows = self._conn.execute(
-                "SELECT ts_ms, value FROM samples WHERE indicator=? AND ts_ms>=? AND ts_ms<=? "
-                "ORDER BY ts_ms LIMIT ?",
-                (indicator, since_ms, upper, limit),
-            ).fetchall()
-        return [Sample(indicator=indicator, ts_ms=r[0], value=r[1]) for r in rows]
+            if indicator is None:
+                rows = self._conn.execute(
+                    "SELECT indicator, ts_ms, value FROM samples WHERE ts_ms>=? AND ts_ms<=? "
+                    "ORDER BY ts_ms LIMIT ?",
+                    (since_ms, upper, limit),
+                ).fetchall()
+            else:
+                rows = self._conn.execute(
+                    "SELECT indicator, ts_ms, value FROM samples WHERE indicator=? AND ts_ms>=? "
+                    "AND ts_ms<=? ORDER BY ts_ms LIMIT ?",
+                    (indicator, since_ms, upper, limit),
+                ).fetchall()
+        return [Sample(indicator=r[0], ts_ms=r[1], value=r[2]) for r in rows]
 
     # ------------------------------------------------------------- simulator
     def report_incident_from_simulator(

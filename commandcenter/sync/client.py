@@ -202,9 +202,13 @@ class PlatformClient:
         return _validate(PullResponse, data, "pull")
 
     async def history(
-        self, indicator: str, since_ms: int = 0, until_ms: int | None = None
+        self, indicator: str | None, since_ms: int = 0, until_ms: int | None = None
     ) -> list[Sample]:
-        params: dict[str, Any] = {"indicator": indicator, "since_ms": since_ms}
+        """Samples since `since_ms`, oldest first, at most MAX_HISTORY_SAMPLES; of one
+        indicator, or of all when `indicator` is None."""
+        params: dict[str, Any] = {"since_ms": since_ms}
+        if indicator is not None:
+            params["indicator"] = indicator
         if until_ms is not None:
             params["until_ms"] = until_ms
         data = await self._json("GET", "/v1/history", params=params)

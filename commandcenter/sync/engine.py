@@ -21,7 +21,7 @@ from commandcenter.domain.clock import Clock, SystemClock
 from commandcenter.domain.hooks import ConnectionStatus, Hooks
 from commandcenter.store import Store
 from commandcenter.sync.client import PlatformClient, ProtocolError, SyncError
-from commandcenter.sync.protocol import Hello, WireOp
+from commandcenter.sync.protocol import MAX_HISTORY_SAMPLES, Hello, WireOp
 
 log = logging.getLogger(__name__)
 
@@ -232,15 +232,24 @@ class SyncEngine:
                 return
 
     async def _backfill_samples(self) -> None:
-        """Fill the gap in each chart we already have since its newest sample (SYNC.md,
-        "Live"): samples the platform produced while we were away."""
+        """Fill the gap in each chart since its newest sample (SYNC.md, "Live"): samples the
+        platform produced while we were away, at most BACKFILL_MAX_MS back. One request for
+        the whole wall (paged when long), not one per indicator."""
         floor = self.clock.now_ms() - BACKFILL_MAX_MS
         newest = {code: ts for code, (ts, _value) in self.store.latest_samples().items()}
-        for indicator in dict.fromkeys([*newest, *self.indicators]):
-            since = max(newest[indicator] + 1, floor) if indicator in newest else floor
-            samples = await self.client.history(indicator, since_ms=since)
-            if samples:
-                self._samples.extend((s.indicator, s.ts_ms, s.value) for s in samples)
+        wanted = {code: max(newest[code] + 1, floor) if code in newest else floor
+                  for code in dict.fromkeys([*newest, *self.indicators])}
+        if not wanted:
+            return
+        since = min(wanted.values())
+        while True:
+            page = await self.client.history(None, since_ms=since)
+            self._samples.extend(
+                (s.indicator, s.ts_ms, s.value) for s in page if s.ts_ms >= wanted.get(s.indicator, floor)
+            )
+            if len(page) < MAX_HISTORY_SAMPLES or page[-1].ts_ms == since:
+                break
+            since = page[-1].ts_ms  # inclusive: samples sharing that instant are not lost
         self._flush_samples(force=True)
 
     def _flush_samples(self, force: bool = False) -> None:

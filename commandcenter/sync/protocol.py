@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 PROTOCOL_VERSION = 1
 MAX_PUSH_OPS = 500
+# the most samples one history answer holds; a full answer means "ask again from its last"
+MAX_HISTORY_SAMPLES = 20_000
 ENTITIES = ("incident", "task", "resource", "alarm")
 
 

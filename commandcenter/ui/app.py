@@ -21,6 +21,8 @@ ORG = "commandcenter"
 APP_NAME = "commandcenter"
 # At 60x one real minute is one scenario hour: five minutes of chart show five hours of city.
 DEMO_WINDOW_S = 300
+# sync starts when the map is ready, or after this long at the latest
+SYNC_START_LATEST_MS = 1500
 
 
 def prepare_environment(headless: bool = False) -> None:
@@ -71,8 +73,6 @@ class ClientSession:
         from commandcenter.domain.clock import SystemClock
         from commandcenter.domain.hooks import Hooks
         from commandcenter.store import Store
-        from commandcenter.sync.client import PlatformClient
-        from commandcenter.sync.engine import SyncEngine
         from commandcenter.ui.main_window import MainWindow, Services
 
         self.data = data
@@ -80,34 +80,62 @@ class ClientSession:
         self.clock = SystemClock()
         self.catalog = load_catalog()
         self.store = Store(data.cache_db, clock=self.clock, hooks=self.hooks, user=os.environ.get("USER", "operator"))
-        self.client = PlatformClient(platform_url) if platform_url else None
-        self.engine = (
-            SyncEngine(self.store, self.hooks, self.client, clock=self.clock, indicators=self.catalog.indicators)
-            if self.client
-            else None
-        )
+        self.platform_url = platform_url
+        self.client = None
+        self.engine = None
         self._engine_task: asyncio.Task | None = None
+        self._closing = False
         settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)
         services = Services(
             catalog=self.catalog,
             store=self.store,
             hooks=self.hooks,
             clock=self.clock,
-            poke=self.engine.poke if self.engine else (lambda: None),
+            poke=self._poke,
             mode=mode,
             vitals_window_s=vitals_window_s,
         )
+        # The window first: its map view starts loading the page in the WebEngine process at
+        # once, which then runs on the other core while sync is imported and connects.
         self.window = MainWindow(services, settings)
         if size:
             self.window.resize(*size)
         elif settings.value("window/geometry") is None:
             self.window.resize(1600, 960)
 
-    def start(self) -> None:
+    def _poke(self) -> None:
         if self.engine is not None:
-            self._engine_task = asyncio.get_event_loop().create_task(self.engine.run())
+            self.engine.poke()
+
+    def start(self) -> None:
+        """Connect to the platform (if there is one) and keep syncing until aclose().
+
+        Sync starts once the map is ready (or after SYNC_START_LATEST_MS): the map's assets
+        and its bridge are served on this thread, and importing and running sync first would
+        hold the first picture back while the cache can already show the city.
+        """
+        if self.platform_url is None:
+            return
+        from PySide6.QtCore import QTimer
+
+        if self.window.map_view.is_ready:
+            self._start_sync()
+            return
+        self.window.map_view.map_ready.connect(self._start_sync)
+        QTimer.singleShot(SYNC_START_LATEST_MS, self._start_sync)
+
+    def _start_sync(self) -> None:
+        if self.engine is not None or self._closing:
+            return
+        from commandcenter.sync.client import PlatformClient
+        from commandcenter.sync.engine import SyncEngine
+
+        self.client = PlatformClient(self.platform_url)
+        self.engine = SyncEngine(self.store, self.hooks, self.client, clock=self.clock, indicators=self.catalog.indicators)
+        self._engine_task = asyncio.get_event_loop().create_task(self.engine.run())
 
     async def aclose(self) -> None:
+        self._closing = True
         self.window.shutdown()
         if self.engine is not None:
             await self.engine.stop()

@@ -34,7 +34,8 @@ from commandcenter.map.bridge import (
     parse_page_message,
     remove_delta,
 )
-from commandcenter.map.page import build_page
+from commandcenter.map.page_cache import cached_page
+from commandcenter.paths import cache_dir
 from commandcenter.store.db import Store
 from commandcenter.ui import labels
 from commandcenter.ui.url_scheme import (
@@ -129,7 +130,7 @@ class MapView(QWebEngineView):
                 "map: Leaflet files are missing under %s; run tools/fetch-map-assets.sh",
                 assets.vendor_dir(),
             )
-        html = build_page(catalog, asset_base=ASSET_BASE, labels=self._labels())
+        html = cached_page(catalog, cache_dir(), asset_base=ASSET_BASE, labels=self._labels())
 
         # Created without a parent and re-parented after the page, so that the view's children
         # are destroyed page first, profile second: a profile must never die under its page.

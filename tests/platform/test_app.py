@@ -99,11 +99,11 @@ def test_bad_pull_parameters_are_400_naming_the_parameter(http, params, name):
     assert response.json()["error"].startswith(f"{name}:")
 
 
-def test_history_needs_an_indicator(http):
-    response = http.get("/v1/history")
-    assert response.status_code == 400
-    assert response.json()["parameter"] == "indicator"
+def test_history_of_one_or_all_indicators(http):
     assert http.get("/v1/history", params={"indicator": "rain_1h"}).json() == {"samples": []}
+    assert http.get("/v1/history").json() == {"samples": []}  # no indicator: the whole wall
+    bad = http.get("/v1/history", params={"since_ms": "yesterday"})
+    assert bad.status_code == 400 and bad.json()["parameter"] == "since_ms"
 
 
 def test_the_stream_says_hello_then_notices_changes_and_pings(http, platform):

@@ -302,3 +302,13 @@ def test_history_returns_a_window_and_old_samples_are_pruned(tmp_path):
         assert [s.value for s in storage.history("rain_1h")] == [3.0, 4.0, 9.0]
     finally:
         storage.close()
+
+
+def test_history_of_all_indicators_in_time_order_with_a_limit(storage):
+    storage.add_samples([("rain_1h", 1000 + i, float(i)) for i in range(5)]
+                        + [("traffic_index", 1000 + i, 2.0) for i in range(5)])
+    every = storage.history(None, since_ms=1002)
+    assert [(s.indicator, s.ts_ms) for s in every[:2]] == [("rain_1h", 1002), ("traffic_index", 1002)]
+    assert len(every) == 6
+    assert len(storage.history(None, since_ms=0, limit=3)) == 3
+    assert {s.indicator for s in storage.history("rain_1h", 0)} == {"rain_1h"}

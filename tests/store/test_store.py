@@ -236,3 +236,9 @@ def test_uuid7_is_time_ordered_and_valid():
 
     a, b = uuid7(1000), uuid7(2000)
     assert a < b and uuid.UUID(a).version == 7 and uuid.UUID(a).variant == uuid.RFC_4122
+
+
+def test_sqlite_utils_sees_the_same_database(store):
+    report(store)
+    assert store.db["incidents"].count == 1
+    assert "server_version" in store.db["tasks"].columns_dict
