@@ -4,9 +4,10 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
-# Debian packages: CJK fonts, the libraries QtWebEngine/xcb need, npm for the Leaflet assets.
+# Debian packages: CJK fonts and the libraries QtWebEngine/xcb need. npm (for the Leaflet
+# assets) is checked as a command: a machine may have it from its own Node.js install.
 DEBS := fonts-noto-cjk libnss3 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 \
-        libfontconfig1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 npm
+        libfontconfig1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2
 
 .PHONY: setup run test bench snapshot translations clean
 
@@ -14,7 +15,8 @@ setup: $(STAMPS)/debs $(STAMPS)/venv resources/map/vendor/.versions translations
 
 $(STAMPS)/debs: Makefile
 	@mkdir -p $(STAMPS)
-	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done; \
+	  command -v npm >/dev/null 2>&1 || echo npm); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages: $$missing"; \
 	  SUDO=$$( [ $$(id -u) -eq 0 ] || echo sudo ); \
