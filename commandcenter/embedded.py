@@ -24,6 +24,15 @@ class PlatformStartError(RuntimeError):
     pass
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the parent dies, even by kill -9, so a demo
+    never leaves its platform running behind it."""
+    import ctypes
+
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 class PlatformProcess:
     def __init__(
         self,
@@ -73,6 +82,7 @@ class PlatformProcess:
             self.proc = subprocess.Popen(
                 self.command(self.port if port is None else port),
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=REPO, env=env,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
         deadline = time.monotonic() + timeout
         while True:

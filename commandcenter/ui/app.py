@@ -8,12 +8,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import sys
 from contextlib import suppress
 from pathlib import Path
 from typing import Callable
 
-from commandcenter.paths import DataDir, repo_root
+from commandcenter.paths import DataDir
 
 log = logging.getLogger(__name__)
 
@@ -169,22 +170,34 @@ def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "z
         platform_url = QSettings(str(data.settings_file), QSettings.Format.IniFormat).value("platform/url")
 
     async def main() -> int:
-        closed = asyncio.Event()
-        app.aboutToQuit.connect(closed.set)
+        # Shut down BEFORE the app quits: once Qt's loop has quit, qasync runs no more
+        # coroutines, so the clean-up (stop sync, close the client and the database, save the
+        # layout) must be awaited first. Closing the window, SIGTERM (a service manager,
+        # `kill`) and Ctrl+C all come here.
+        quit_requested = asyncio.Event()
+        app.setQuitOnLastWindowClosed(False)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: quit_requested.set())
         session = ClientSession(data, platform_url, mode=mode, vitals_window_s=DEMO_WINDOW_S if mode == "demo" else 3600)
+        session.window.window_closed.connect(quit_requested.set)
         session.window.show()
         session.start()
-        await closed.wait()
+        await quit_requested.wait()
         await session.aclose()
+        session.window.close()
         return 0
 
     return run_event_loop(app, main)
 
 
 def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 0, lang: str = "zh_CN") -> int:
-    """The embedded platform with the city simulator, and the client connected to it."""
+    """The embedded platform with the city simulator, and the client connected to it.
+
+    Its state lives in DATA_DIR/demo: a simulated city never mixes with a live cache.
+    """
     from commandcenter.embedded import PlatformProcess, PlatformStartError
 
+    data = DataDir(data.root / "demo").ensure()
     platform = PlatformProcess(data.platform_db, scenario=scenario, speed=speed, port=port)
     try:
         url = platform.start()
@@ -197,6 +210,3 @@ def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 
     finally:
         platform.stop()
 
-
-def translations_dir() -> Path:
-    return repo_root() / "resources" / "i18n"

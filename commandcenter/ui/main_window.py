@@ -39,6 +39,7 @@ class Services:
 
 class MainWindow(QMainWindow):
     command_view_ready = Signal()
+    window_closed = Signal()
 
     def __init__(self, services: Services, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.board.incident_selected.connect(self._on_board_incident_selected)
         self.map_view.incident_clicked.connect(self._on_map_incident_clicked)
 
+        self._shut_down = False
         self._ready_parts: set[str] = set()
         self.map_view.map_ready.connect(lambda: self._part_ready("map"))
         self.vitals.first_paint.connect(lambda: self._part_ready("vitals"))
@@ -171,7 +173,11 @@ class MainWindow(QMainWindow):
             self.resize(min(self.width(), area.width()), min(self.height(), area.height()))
 
     def shutdown(self) -> None:
-        """Stop timers and unsubscribe; the app closes the store and the client after."""
+        """Stop timers and unsubscribe; the app closes the store and the client after.
+        Safe to call again (closing the window and the app's shutdown both call it)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         self._board_check.stop()
         self.save_layout()
         for widget in (self.map_view, self.vitals, self.board, self.detail, self.connection):
@@ -183,3 +189,4 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         self.shutdown()
         super().closeEvent(event)
+        self.window_closed.emit()
