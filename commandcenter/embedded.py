@@ -24,15 +24,6 @@ class PlatformStartError(RuntimeError):
     pass
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: SIGTERM when the parent dies, even by kill -9, so a demo
-    never leaves its platform running behind it."""
-    import ctypes
-
-    PR_SET_PDEATHSIG = 1
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-
-
 class PlatformProcess:
     def __init__(
         self,
@@ -67,6 +58,9 @@ class PlatformProcess:
             cmd += ["--scenario", str(self.scenario)]
         if self.token is not None:
             cmd += ["--token", self.token]
+        # the platform ends itself when this process is gone, even after a kill -9, so a demo
+        # never leaves its platform running behind it
+        cmd += ["--parent-pid", str(os.getpid())]
         return cmd + self.extra_args
 
     def start(self, port: int | None = None, timeout: float = START_TIMEOUT_S) -> str:
@@ -82,7 +76,6 @@ class PlatformProcess:
             self.proc = subprocess.Popen(
                 self.command(self.port if port is None else port),
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=REPO, env=env,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
         deadline = time.monotonic() + timeout
         while True:

@@ -65,3 +65,29 @@ def test_the_demo_comes_alive_and_stops_cleanly(tmp_path):
     assert not platform_alive(int(children[0]))
     assert "window" in (data / "demo" / "settings.ini").read_text()
     assert not (data / "cache.db").exists()  # the demo never writes into the live cache
+
+
+def test_a_platform_child_ends_when_its_client_is_killed(tmp_path):
+    """kill -9 of the client leaves no platform running behind it."""
+    code = (
+        "import sys, time\n"
+        f"sys.path.insert(0, {REPO!r})\n"
+        "from commandcenter.embedded import PlatformProcess\n"
+        f"p = PlatformProcess({str(tmp_path / 'p.db')!r})\n"
+        "p.start()\n"
+        "print(p.proc.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    client = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, cwd=REPO)
+    try:
+        platform_pid = int(client.stdout.readline())
+        assert platform_alive(platform_pid)
+        client.kill()
+        client.wait(10)
+        deadline = time.monotonic() + 10
+        while platform_alive(platform_pid):
+            assert time.monotonic() < deadline, "the platform outlived its client"
+            time.sleep(0.2)
+    finally:
+        if client.poll() is None:
+            client.kill()

@@ -14,6 +14,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -122,6 +123,7 @@ def build_parser(prog: str = "commandcenter platform serve") -> argparse.Argumen
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--scenario", help="scenario YAML the city simulator plays")
     parser.add_argument("--speed", type=float, default=60.0, help="scenario seconds per real second")
+    parser.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument(
         "--start-at", type=float, default=0.0, metavar="SECONDS",
         help="start the scenario this many scenario seconds in, with the history before it",
@@ -155,6 +157,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform 
             parser.error(f"argument --start-at: must be a non-negative number, got {args.start_at}")
         if args.start_at and args.scenario is None:
             parser.error("argument --start-at: needs --scenario")
+        if args.parent_pid is not None:
+            _exit_with_parent(args.parent_pid)
         serve(args.db, args.host, args.port, args.scenario, args.speed, args.token or None, args.loop,
               args.start_at)
     except StorageError as exc:
@@ -164,6 +168,18 @@ def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform 
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _exit_with_parent(pid: int, every_s: float = 1.0) -> None:
+    """Stop (SIGTERM, a clean shutdown) once process `pid` is no longer our parent: the
+    client that started us is gone, whichever way it ended."""
+
+    def watch() -> None:
+        while os.getppid() == pid:
+            time.sleep(every_s)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def _unwritable(path: Path) -> str | None:

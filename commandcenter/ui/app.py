@@ -51,7 +51,7 @@ def create_qapp(lang: str = "zh_CN", argv: list[str] | None = None):
     app.setOrganizationName(ORG)
     app.setApplicationName(APP_NAME)
     install_translators(app, lang)
-    apply_dark_theme(app)
+    apply_dark_theme(app, plots=False)  # the charts configure pyqtgraph when they are built
     return app
 
 
@@ -74,7 +74,7 @@ class ClientSession:
         from commandcenter.domain.clock import SystemClock
         from commandcenter.domain.hooks import Hooks
         from commandcenter.store import Store
-        from commandcenter.ui.main_window import MainWindow, Services
+        from commandcenter.ui.map_view import MapView
 
         self.data = data
         self.hooks = Hooks()
@@ -86,6 +86,12 @@ class ClientSession:
         self.engine = None
         self._engine_task: asyncio.Task | None = None
         self._closing = False
+        # The map view first: its page starts loading in the WebEngine process at once and
+        # runs on the other core while the charts (pyqtgraph) and the rest are imported and
+        # built; sync comes after the map is ready (start()).
+        map_view = MapView(self.catalog, self.store, self.hooks)
+        from commandcenter.ui.main_window import MainWindow, Services
+
         settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)
         services = Services(
             catalog=self.catalog,
@@ -96,9 +102,7 @@ class ClientSession:
             mode=mode,
             vitals_window_s=vitals_window_s,
         )
-        # The window first: its map view starts loading the page in the WebEngine process at
-        # once, which then runs on the other core while sync is imported and connects.
-        self.window = MainWindow(services, settings)
+        self.window = MainWindow(services, settings, map_view=map_view)
         if size:
             self.window.resize(*size)
         elif settings.value("window/geometry") is None:
@@ -185,6 +189,8 @@ def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "z
         await quit_requested.wait()
         await session.aclose()
         session.window.close()
+        session.window.deleteLater()
+        await asyncio.sleep(0.2)  # deferred deletes: the map's page, then its profile
         return 0
 
     return run_event_loop(app, main)

@@ -41,7 +41,14 @@ class MainWindow(QMainWindow):
     command_view_ready = Signal()
     window_closed = Signal()
 
-    def __init__(self, services: Services, settings: QSettings | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+        *,
+        map_view: MapView | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
         self.services = services
@@ -51,7 +58,9 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         s = services
 
-        self.map_view = MapView(s.catalog, s.store, s.hooks, parent=self)
+        # The composition root may have made the map view already, so its page loads in the
+        # WebEngine process while the rest of the window is imported and built.
+        self.map_view = map_view or MapView(s.catalog, s.store, s.hooks, parent=self)
         self.vitals = VitalsPanel(s.catalog, s.store, s.hooks, s.clock, parent=self, window_s=s.vitals_window_s)
         self.board = LinkageBoard(s.catalog, s.store, s.hooks, s.clock, parent=self)
         self.detail = IncidentDetail(s.catalog, s.store, s.hooks, s.clock, parent=self, on_command=s.poke)

@@ -7,7 +7,6 @@ before the first widget is created (pyqtgraph reads its config when a plot is bu
 """
 from __future__ import annotations
 
-import pyqtgraph as pg
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -95,12 +94,22 @@ def dark_palette() -> QPalette:
     return pal
 
 
-def apply_dark_theme(app: QApplication, point_size: float = DEFAULT_POINT_SIZE) -> None:
-    """Style the whole application; idempotent."""
+def apply_dark_theme(app: QApplication, point_size: float = DEFAULT_POINT_SIZE, *, plots: bool = True) -> None:
+    """Style the whole application; idempotent. `plots=False` leaves pyqtgraph alone (and
+    unimported) for the charts to configure when they are built: see configure_plots."""
     app.setStyle("Fusion")
     app.setPalette(dark_palette())
     app.setFont(ui_font(point_size))
     app.setStyleSheet(_STYLESHEET % COLOURS)
+    if plots:
+        configure_plots()
+
+
+def configure_plots() -> None:
+    """pyqtgraph's global options for our charts; idempotent. Called before a plot is built
+    (pyqtgraph reads its config then), so start-up need not import pyqtgraph before the map."""
+    import pyqtgraph as pg
+
     # antialias off: on the software rasterizer it costs ~50x per curve (PERF.md)
     pg.setConfigOptions(
         background=COLOURS["base"],

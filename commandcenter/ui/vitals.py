@@ -38,6 +38,7 @@ from commandcenter.domain.catalog import Catalog, Indicator
 from commandcenter.domain.hooks import Hooks
 from commandcenter.domain.levels import COLOUR_HEX, THRESHOLD_COLOURS
 from commandcenter.live.ringbuffer import SeriesBank
+from commandcenter.ui.theme import configure_plots
 from commandcenter.ui import labels
 
 FRAME_INTERVAL_MS = 40  # 25 Hz
@@ -228,6 +229,7 @@ class VitalsPanel(QWidget):
         *,
         capacity: int | None = None,
     ) -> None:
+        configure_plots()
         super().__init__(parent)
         self.setObjectName("vitalsPanel")
         self._catalog = catalog

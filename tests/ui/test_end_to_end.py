@@ -34,10 +34,15 @@ def session_factory(tmp_path, qloop):
         return session
 
     yield make
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     for session in sessions:
         run(qloop, session.aclose())
         session.window.close()
         session.window.deleteLater()
+    # the map's page goes before its profile, each by a deferred delete: let them happen
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def board_titles(board) -> list[str]:
