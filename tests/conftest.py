@@ -26,10 +26,14 @@ def pytest_configure(config):
     # The cc:// scheme must be registered before the QApplication exists (pytest-qt makes it
     # lazily, on the first qtbot/qapp), so every test that builds a MapView works.
     try:
+        from PySide6.QtCore import QLocale
+
         from commandcenter.ui.url_scheme import register_url_schemes
     except ImportError:  # a core-only run without Qt installed
         return
     register_url_schemes()
+    # the interface language the app defaults to, whatever the machine's LANG says
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
 
 @pytest.fixture(scope="session")

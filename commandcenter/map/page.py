@@ -89,11 +89,14 @@ def build_page(
     *,
     asset_base: str = DEFAULT_ASSET_BASE,
     labels: Mapping[str, Any] | None = None,
+    lang: str = "zh",
 ) -> str:
     """The complete HTML of the map page for this city.
 
-    `labels` overrides entries of DEFAULT_LABELS (a partial "statuses" mapping is merged).
+    `labels` overrides entries of DEFAULT_LABELS (a partial "statuses" mapping is merged);
+    `lang` ("zh" or "en") picks the catalogue names shown on the map.
     """
+    name = (lambda unit: unit.name_en) if lang == "en" else (lambda unit: unit.name_zh)
     base = asset_base.rstrip("/")
     words = _merge_labels(labels)
     city = _city_unit(catalog)
@@ -118,9 +121,9 @@ def build_page(
         ("cc_map_css", f"{base}/static/map.css"),
     ]
 
-    _add_district_layer(fmap, catalog, words["districts"])
-    _add_outline_layer(fmap, catalog, OrgLevel.STREET, words["streets"], STREET_STYLE, hover=False)
-    _add_outline_layer(fmap, catalog, OrgLevel.COMMUNITY, words["communities"], COMMUNITY_STYLE, hover=True)
+    _add_district_layer(fmap, catalog, words["districts"], name)
+    _add_outline_layer(fmap, catalog, OrgLevel.STREET, words["streets"], STREET_STYLE, name, hover=False)
+    _add_outline_layer(fmap, catalog, OrgLevel.COMMUNITY, words["communities"], COMMUNITY_STYLE, name, hover=True)
     control = folium.LayerControl(collapsed=True, position="topright")
     control.add_to(fmap)
     fmap.add_child(_ExportHandles(fmap.get_name(), control.get_name()))
@@ -191,18 +194,18 @@ def _feature(unit: OrgUnit, label: str) -> dict:
     }
 
 
-def _add_district_layer(fmap: folium.Map, catalog: Catalog, name: str) -> None:
+def _add_district_layer(fmap: folium.Map, catalog: Catalog, name: str, unit_name) -> None:
     """District outlines, each with its Chinese name as a permanent label at its centre."""
     group = folium.FeatureGroup(name=_html_text(name), overlay=True, control=True)
     for unit in _units_at(catalog, OrgLevel.DISTRICT):
         layer = folium.GeoJson(
-            _feature(unit, unit.name_zh),
+            _feature(unit, unit_name(unit)),
             style_function=lambda _f: DISTRICT_STYLE,
             interactive=False,
             smooth_factor=0.5,
         )
         folium.Tooltip(
-            _html_text(unit.name_zh),
+            _html_text(unit_name(unit)),
             sticky=False,
             permanent=True,
             direction="center",
@@ -219,6 +222,7 @@ def _add_outline_layer(
     level: OrgLevel,
     name: str,
     style: dict,
+    unit_name,
     *,
     hover: bool,
 ) -> None:
@@ -226,7 +230,7 @@ def _add_outline_layer(
     features = []
     for unit in units:
         parent = catalog.org_units.get(unit.parent) if unit.parent else None
-        label = f"{parent.name_zh} · {unit.name_zh}" if parent and level == OrgLevel.COMMUNITY else unit.name_zh
+        label = f"{unit_name(parent)} · {unit_name(unit)}" if parent and level == OrgLevel.COMMUNITY else unit_name(unit)
         features.append(_feature(unit, label))
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},

@@ -20,8 +20,9 @@ from commandcenter.domain.catalog import Catalog
 _BUILDER = Path(__file__).with_name("page.py")
 
 
-def page_key(catalog: Catalog, *, asset_base: str, labels: Mapping[str, Any] | None) -> str:
+def page_key(catalog: Catalog, *, asset_base: str, labels: Mapping[str, Any] | None, lang: str = "zh") -> str:
     digest = hashlib.sha256()
+    digest.update(lang.encode())
     digest.update(_BUILDER.read_bytes())
     digest.update(metadata.version("folium").encode())
     digest.update(asset_base.encode())
@@ -31,15 +32,15 @@ def page_key(catalog: Catalog, *, asset_base: str, labels: Mapping[str, Any] | N
 
 
 def cached_page(catalog: Catalog, cache_dir: Path | None, *, asset_base: str,
-                labels: Mapping[str, Any] | None = None) -> str:
+                labels: Mapping[str, Any] | None = None, lang: str = "zh") -> str:
     """The page for these inputs: from the cache when it is there, else built and stored."""
-    key = page_key(catalog, asset_base=asset_base, labels=labels)
+    key = page_key(catalog, asset_base=asset_base, labels=labels, lang=lang)
     path = cache_dir / f"map-page-{key[:24]}.html" if cache_dir else None
     if path is not None and path.is_file():
         return path.read_text(encoding="utf-8")
     from commandcenter.map.page import build_page
 
-    html = build_page(catalog, asset_base=asset_base, labels=labels)
+    html = build_page(catalog, asset_base=asset_base, labels=labels, lang=lang)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -74,6 +74,7 @@ class ClientSession:
         from commandcenter.domain.clock import SystemClock
         from commandcenter.domain.hooks import Hooks
         from commandcenter.store import Store
+        from commandcenter.ui import labels
         from commandcenter.ui.map_view import MapView
 
         self.data = data
@@ -89,7 +90,7 @@ class ClientSession:
         # The map view first: its page starts loading in the WebEngine process at once and
         # runs on the other core while the charts (pyqtgraph) and the rest are imported and
         # built; sync comes after the map is ready (start()).
-        map_view = MapView(self.catalog, self.store, self.hooks)
+        map_view = MapView(self.catalog, self.store, self.hooks, lang="en" if labels.english() else "zh")
         from commandcenter.ui.main_window import MainWindow, Services
 
         settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)

@@ -67,7 +67,7 @@ _OPEN_INCIDENTS_WITHOUT_TASKS = (
     "ORDER BY i.reported_ms LIMIT ?"
 )
 _INCIDENTS_WITH_OPEN_TASKS = (
-    "SELECT id, org_unit, reported_ms FROM incidents WHERE id IN (SELECT incident_id FROM tasks "
+    "SELECT id, org_unit, reported_ms, extra FROM incidents WHERE id IN (SELECT incident_id FROM tasks "
     "WHERE status IN ('dispatched','returned','accepted','in_progress','feedback'))"
 )
 
@@ -317,7 +317,7 @@ class BoardModel(QAbstractItemModel):
             return inc.get("title", "")
         if column == COL_ORG_UNIT:
             unit = self._catalog.org_units.get(inc.get("org_unit") or "")
-            return unit.name_zh if unit else (inc.get("org_unit") or "")
+            return labels.name(unit) if unit else (inc.get("org_unit") or "")
         if column == COL_STATUS:
             if group.awaiting:
                 return labels.other("awaiting_dispatch")
@@ -361,10 +361,10 @@ class BoardModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_TITLE:
                 dept = self._catalog.departments.get(task["department"])
-                return dept.name_en if dept else task["department"]
+                return labels.other_name(dept) if dept else task["department"]
             if column == COL_ORG_UNIT:
                 unit = self._catalog.org_units.get(task["org_unit"])
-                return unit.name_en if unit else None
+                return labels.other_name(unit) if unit else None
             if column == COL_TIME_LEFT:
                 return labels.clock_state(state or sla.clock_state(task, self._clock.now_ms()))
             if column == COL_STATUS and task.get("return_reason"):
@@ -374,10 +374,10 @@ class BoardModel(QAbstractItemModel):
             return None
         if column == COL_TITLE:
             dept = self._catalog.departments.get(task["department"])
-            return dept.name_zh if dept else task["department"]
+            return labels.name(dept) if dept else task["department"]
         if column == COL_ORG_UNIT:
             unit = self._catalog.org_units.get(task["org_unit"])
-            name = unit.name_zh if unit else task["org_unit"]
+            name = labels.name(unit) if unit else task["org_unit"]
             return self.tr("{name} ({level})").format(name=name, level=labels.org_level(task.get("level")))
         if column == COL_STATUS:
             text = labels.task_status(task["status"])
@@ -445,9 +445,9 @@ class LinkageBoard(QWidget):
         self.department_combo.setObjectName("linkageBoardDepartment")
         self.department_combo.addItem(self.tr("All departments"), None)
         for dept in catalog.departments.values():
-            self.department_combo.addItem(dept.name_zh, dept.code)
+            self.department_combo.addItem(labels.name(dept), dept.code)
             self.department_combo.setItemData(
-                self.department_combo.count() - 1, dept.name_en, Qt.ItemDataRole.ToolTipRole
+                self.department_combo.count() - 1, labels.other_name(dept), Qt.ItemDataRole.ToolTipRole
             )
         self.overdue_check = QCheckBox(self.tr("Overdue only"), self)
         self.overdue_check.setObjectName("linkageBoardOverdueOnly")
@@ -556,7 +556,7 @@ class LinkageBoard(QWidget):
                 extra = incidents.get(iid, {})
                 incident = {
                     "id": iid,
-                    "title": row["incident_title"],
+                    "title": labels.incident_title({**extra, "title": row["incident_title"]}),
                     "severity": row["incident_severity"],
                     "category": row["incident_category"],
                     "status": row["incident_status"],
@@ -566,7 +566,7 @@ class LinkageBoard(QWidget):
                 group = groups[iid] = _Group(incident)
             group.tasks.append(row)
         awaiting = [
-            _Group(inc, awaiting=True)
+            _Group({**inc, "title": labels.incident_title(inc)}, awaiting=True)
             for inc in self._store.query(_OPEN_INCIDENTS_WITHOUT_TASKS, (self._limit,))
         ]
         # nobody is on these yet: the most severe first, then the longest waiting

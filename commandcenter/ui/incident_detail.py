@@ -76,9 +76,9 @@ class _TaskRow(QFrame):
 
         self.summary = _plain_label(self, f"taskSummary_{task['id']}", wrap=True)
         parts = [
-            dept.name_zh if dept else task["department"],
+            labels.name(dept) if dept else task["department"],
             self.tr("{name} ({level})").format(
-                name=unit.name_zh if unit else task["org_unit"], level=labels.org_level(task.get("level"))
+                name=labels.name(unit) if unit else task["org_unit"], level=labels.org_level(task.get("level"))
             ),
             labels.task_status(task["status"]),
         ]
@@ -226,9 +226,9 @@ class IncidentDetail(QWidget):
         self.department_combo.setObjectName("incidentDetailDepartment")
         self.department_combo.addItem(self.tr("Choose a department…"), None)
         for dept in catalog.departments.values():
-            self.department_combo.addItem(dept.name_zh, dept.code)
+            self.department_combo.addItem(labels.name(dept), dept.code)
             self.department_combo.setItemData(
-                self.department_combo.count() - 1, dept.name_en, Qt.ItemDataRole.ToolTipRole
+                self.department_combo.count() - 1, labels.other_name(dept), Qt.ItemDataRole.ToolTipRole
             )
         self.org_unit_combo = QComboBox(self.dispatch_box)
         self.org_unit_combo.setObjectName("incidentDetailOrgUnitCombo")
@@ -384,7 +384,7 @@ class IncidentDetail(QWidget):
 
     # ------------------------------------------------------------- building
     def _show_facts(self, inc: dict) -> None:
-        self.title_label.setText(inc.get("title") or "")
+        self.title_label.setText(labels.incident_title(inc))
         severity = inc.get("severity")
         colour = labels.severity_colour(severity)
         self.severity_label.setText(labels.severity(severity))
@@ -395,11 +395,11 @@ class IncidentDetail(QWidget):
             status = self.tr("{status} (reopened {n}x)").format(status=status, n=inc["generation"])
         self.status_label.setText(status)
         event_type = self.catalog.event_types.get(inc.get("category") or "")
-        self.category_label.setText(event_type.name_zh if event_type else (inc.get("category") or ""))
-        self.category_label.setToolTip(event_type.name_en if event_type else "")
+        self.category_label.setText(labels.name(event_type) if event_type else (inc.get("category") or ""))
+        self.category_label.setToolTip(labels.other_name(event_type) if event_type else "")
         unit = self.catalog.org_units.get(inc.get("org_unit") or "")
         self.org_unit_label.setText(
-            self.tr("{name} ({level})").format(name=unit.name_zh, level=labels.org_level(unit.level.code))
+            self.tr("{name} ({level})").format(name=labels.name(unit), level=labels.org_level(unit.level.code))
             if unit
             else (inc.get("org_unit") or "")
         )
@@ -442,7 +442,7 @@ class IncidentDetail(QWidget):
         unit = self.catalog.org_units.get(code) if code else None
         while unit is not None:
             self.org_unit_combo.addItem(
-                self.tr("{name} ({level})").format(name=unit.name_zh, level=labels.org_level(unit.level.code)),
+                self.tr("{name} ({level})").format(name=labels.name(unit), level=labels.org_level(unit.level.code)),
                 unit.code,
             )
             unit = self.catalog.org_units.get(unit.parent) if unit.parent else None

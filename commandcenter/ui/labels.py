@@ -5,13 +5,14 @@ same thing. Source strings are English and marked with QT_TRANSLATE_NOOP so pysi
 collects them under the "Labels" context; they are translated at call time, so a translator
 installed after import still applies.
 
-Names that come from the catalogue (departments, org units, domains) are data in Chinese and
-English; the command room works in Chinese, so views show `name_zh` and put `name_en` in the
-tool tip.
+Names that come from the catalogue (departments, org units, event types, indicators) are data
+in Chinese and English: `name()` gives the one of the interface language (QLocale's default,
+set with the translators), Chinese unless English was chosen; `other_name()` the other one,
+for tool tips.
 """
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
 from commandcenter.domain.levels import Severity
 
@@ -177,3 +178,26 @@ def format_duration(ms: int) -> str:
         return f"{total_s // 60:02d}:{total_s % 60:02d}"
     minutes = total_s // 60
     return f"{minutes // 60}:{minutes % 60:02d} h"
+
+
+def english() -> bool:
+    """Whether the interface is in English (install_translators sets QLocale's default)."""
+    return QLocale().language() == QLocale.Language.English
+
+
+def name(item) -> str:
+    """A catalogue item's name in the interface language."""
+    return item.name_en if english() else item.name_zh
+
+
+def other_name(item) -> str:
+    """The name in the other language (a tool tip for readers of the other one)."""
+    return item.name_zh if english() else item.name_en
+
+
+def incident_title(incident: dict) -> str:
+    """An incident's title in the interface language when it has one (scenario and imported
+    incidents may carry `title_en`), else as reported."""
+    if english() and incident.get("title_en"):
+        return str(incident["title_en"])
+    return str(incident.get("title") or "")

@@ -15,6 +15,7 @@ from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.clock import Clock
 from commandcenter.domain.hooks import Hooks
 from commandcenter.store import Store
+from commandcenter.ui import labels
 from commandcenter.ui.board import LinkageBoard
 from commandcenter.ui.incident_detail import IncidentDetail
 from commandcenter.ui.map_view import MapView
@@ -60,7 +61,9 @@ class MainWindow(QMainWindow):
 
         # The composition root may have made the map view already, so its page loads in the
         # WebEngine process while the rest of the window is imported and built.
-        self.map_view = map_view or MapView(s.catalog, s.store, s.hooks, parent=self)
+        self.map_view = map_view or MapView(
+            s.catalog, s.store, s.hooks, parent=self, lang="en" if labels.english() else "zh"
+        )
         self.vitals = VitalsPanel(s.catalog, s.store, s.hooks, s.clock, parent=self, window_s=s.vitals_window_s)
         self.board = LinkageBoard(s.catalog, s.store, s.hooks, s.clock, parent=self)
         self.detail = IncidentDetail(s.catalog, s.store, s.hooks, s.clock, parent=self, on_command=s.poke)

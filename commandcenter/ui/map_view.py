@@ -130,7 +130,7 @@ class MapView(QWebEngineView):
                 "map: Leaflet files are missing under %s; run tools/fetch-map-assets.sh",
                 assets.vendor_dir(),
             )
-        html = cached_page(catalog, cache_dir(), asset_base=ASSET_BASE, labels=self._labels())
+        html = cached_page(catalog, cache_dir(), asset_base=ASSET_BASE, labels=self._labels(), lang=self._lang)
 
         # Created without a parent and re-parented after the page, so that the view's children
         # are destroyed page first, profile second: a profile must never die under its page.

@@ -133,7 +133,7 @@ class ValueTile(QFrame):
         super().__init__(parent)
         self.code = indicator.code
         self.setObjectName(f"vitalsTile_{indicator.code}")
-        self.setToolTip(f"{indicator.name_en}\n{indicator.domain}")
+        self.setToolTip(f"{labels.other_name(indicator)}\n{indicator.domain}")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setMinimumWidth(TILE_MIN_WIDTH - 10)
         self._curve_colour = curve_colour
@@ -142,7 +142,7 @@ class ValueTile(QFrame):
         self.colour_name = "stale"
         self.selected = False
 
-        self.name_label = QLabel(indicator.name_zh, self)
+        self.name_label = QLabel(labels.name(indicator), self)
         self.name_label.setObjectName(f"vitalsTileName_{indicator.code}")
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
         self.value_label = QLabel(STALE_TEXT, self)
@@ -390,7 +390,7 @@ class VitalsPanel(QWidget):
                 plot.setXLink(first)
             for ind in inds:
                 pen = pg.mkPen(self._curve_colour(ind), width=1, cosmetic=True)
-                curve = plot.plot(pen=pen, name=ind.name_zh, clipToView=True, skipFiniteCheck=True)
+                curve = plot.plot(pen=pen, name=labels.name(ind), clipToView=True, skipFiniteCheck=True)
                 curve.setObjectName(f"vitalsCurve_{ind.code}")
                 self._curves[ind.code] = curve
             self._plots[domain] = plot
@@ -405,7 +405,7 @@ class VitalsPanel(QWidget):
         good, span = self._scales[code]
         axis.set_scale(good, span)
         # the axis speaks the selected indicator's units; the title says which one it is
-        name = f"{ind.name_zh} ({ind.unit})" if ind.unit else ind.name_zh
+        name = f"{labels.name(ind)} ({ind.unit})" if ind.unit else labels.name(ind)
         plot.setTitle(f"{domain} · {name}", size="12pt")
         for line in self._threshold_lines.get(domain, []):
             plot.removeItem(line)
