@@ -8,7 +8,6 @@ dispatch", so a new report is never invisible on the board.
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
@@ -37,6 +36,7 @@ from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.hooks import ChangeSet, Hooks
 from commandcenter.domain.levels import COLOUR_HEX, Severity
 from commandcenter.ui import labels
+from commandcenter.ui.observing import ObservesHooks
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the incident's or the task's id
 INCIDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -70,13 +70,6 @@ _INCIDENTS_WITH_OPEN_TASKS = (
     "SELECT id, org_unit, reported_ms, extra FROM incidents WHERE id IN (SELECT incident_id FROM tasks "
     "WHERE status IN ('dispatched','returned','accepted','in_progress','feedback'))"
 )
-
-
-def _forget_hooks(subscriptions, *_destroyed) -> None:
-    """Unsubscribe a widget deleted without teardown_hooks: a hook calling into a deleted
-    widget would raise inside the publisher (e.g. right after the store's commit)."""
-    for hook, fn in subscriptions:
-        hook.remove(fn)
 
 
 @dataclass
@@ -412,7 +405,7 @@ class BoardModel(QAbstractItemModel):
         return min(states, key=lambda s: order.get(s, 5), default="done")
 
 
-class LinkageBoard(QWidget):
+class LinkageBoard(ObservesHooks, QWidget):
     """The board view. Observes the store through hooks; writes nothing."""
 
     incident_selected = Signal(str)
@@ -506,7 +499,6 @@ class LinkageBoard(QWidget):
 
         self.refresh()
         self.setup_hooks()
-        self.destroyed.connect(functools.partial(_forget_hooks, self._subscriptions()))
 
     # ------------------------------------------------------------------ hooks
     def _subscriptions(self) -> list:
@@ -514,13 +506,7 @@ class LinkageBoard(QWidget):
             (self._hooks.changes_did_commit, self._on_store_committed),
         ]
 
-    def setup_hooks(self) -> None:
-        for hook, fn in self._subscriptions():
-            hook.append(fn)
-
-    def teardown_hooks(self) -> None:
-        for hook, fn in self._subscriptions():
-            hook.remove(fn)
+    def _on_teardown(self) -> None:
         self._throttle.stop()
         self.clock_timer.stop()
 

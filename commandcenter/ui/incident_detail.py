@@ -8,7 +8,6 @@ Titles and descriptions come from the public and the platform: they are shown as
 """
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from typing import Callable
 
@@ -35,6 +34,7 @@ from commandcenter.domain.levels import COLOUR_HEX, OrgLevel, ResponseLevel
 from commandcenter.domain.machines import TransitionError
 from commandcenter.store.db import StoreError
 from commandcenter.ui import labels
+from commandcenter.ui.observing import ObservesHooks
 
 # Refusals a user can cause by clicking; anything else is a bug and should be loud.
 COMMAND_ERRORS = (CommandError, TransitionError, StoreError, sla.NoSlaTemplate)
@@ -53,13 +53,6 @@ def _plain_label(parent: QWidget, name: str, *, wrap: bool = False) -> QLabel:
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setWordWrap(wrap)
     return label
-
-
-def _forget_hooks(subscriptions, *_destroyed) -> None:
-    """Unsubscribe a widget deleted without teardown_hooks: a hook calling into a deleted
-    widget would raise inside the publisher (e.g. right after the store's commit)."""
-    for hook, fn in subscriptions:
-        hook.remove(fn)
 
 
 class _TaskRow(QFrame):
@@ -149,7 +142,7 @@ class _TaskRow(QFrame):
             self.clock_label.setStyleSheet(f"color: {colour};")
 
 
-class IncidentDetail(QWidget):
+class IncidentDetail(ObservesHooks, QWidget):
     """The incident panel. Observes the store; writes only through domain commands."""
 
     incident_changed = Signal(str)  # the incident shown ("" for none)
@@ -287,7 +280,6 @@ class IncidentDetail(QWidget):
         self.clock_timer.timeout.connect(self._on_clock_timer_timeout)
 
         self.setup_hooks()
-        self.destroyed.connect(functools.partial(_forget_hooks, self._subscriptions()))
 
     # ------------------------------------------------------------------ hooks
     def _subscriptions(self) -> list:
@@ -295,13 +287,7 @@ class IncidentDetail(QWidget):
             (self._hooks.changes_did_commit, self._on_store_committed),
         ]
 
-    def setup_hooks(self) -> None:
-        for hook, fn in self._subscriptions():
-            hook.append(fn)
-
-    def teardown_hooks(self) -> None:
-        for hook, fn in self._subscriptions():
-            hook.remove(fn)
+    def _on_teardown(self) -> None:
         self.clock_timer.stop()
 
     def _on_store_committed(self, changes: ChangeSet) -> None:

@@ -5,7 +5,6 @@ offline and how much work waits to be pushed, so this is a permanent status-bar 
 """
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from commandcenter.domain.hooks import ChangeSet, ConnectionStatus, Hooks
 from commandcenter.domain.levels import COLOUR_HEX
 from commandcenter.ui import labels
+from commandcenter.ui.observing import ObservesHooks
 
 STATE_COLOURS = {
     "online": COLOUR_HEX["green"],
@@ -23,14 +23,7 @@ STATE_COLOURS = {
 ERROR_COLOUR = COLOUR_HEX["red"]
 
 
-def _forget_hooks(subscriptions, *_destroyed) -> None:
-    """Unsubscribe a widget deleted without teardown_hooks: a hook calling into a deleted
-    widget would raise inside the publisher (e.g. right after the store's commit)."""
-    for hook, fn in subscriptions:
-        hook.remove(fn)
-
-
-class ConnectionIndicator(QWidget):
+class ConnectionIndicator(ObservesHooks, QWidget):
     """Observes hooks.connection_did_change and the outbox; owns nothing."""
 
     state_changed = Signal(str)
@@ -74,7 +67,6 @@ class ConnectionIndicator(QWidget):
             self._pending = store.pending_count()
         self._render()
         self.setup_hooks()
-        self.destroyed.connect(functools.partial(_forget_hooks, self._subscriptions()))
 
     # ------------------------------------------------------------------ hooks
     def _subscriptions(self) -> list:
@@ -82,14 +74,6 @@ class ConnectionIndicator(QWidget):
             (self._hooks.connection_did_change, self._on_connection_changed),
             (self._hooks.changes_did_commit, self._on_store_committed),
         ]
-
-    def setup_hooks(self) -> None:
-        for hook, fn in self._subscriptions():
-            hook.append(fn)
-
-    def teardown_hooks(self) -> None:
-        for hook, fn in self._subscriptions():
-            hook.remove(fn)
 
     def _on_connection_changed(self, status: ConnectionStatus) -> None:
         changed = status.state != self._state

@@ -15,7 +15,6 @@ lines are drawn dashed in their colours; clicking a tile selects it.
 """
 from __future__ import annotations
 
-import functools
 import math
 
 import numpy as np
@@ -38,6 +37,7 @@ from commandcenter.domain.catalog import Catalog, Indicator
 from commandcenter.domain.hooks import Hooks
 from commandcenter.domain.levels import COLOUR_HEX, THRESHOLD_COLOURS
 from commandcenter.live.ringbuffer import SeriesBank
+from commandcenter.ui.observing import ObservesHooks
 from commandcenter.ui.theme import configure_plots
 from commandcenter.ui import labels
 
@@ -79,13 +79,6 @@ def format_value(value: float) -> str:
     if magnitude >= 10:
         return f"{value:.1f}"
     return f"{value:.2f}"
-
-
-def _forget_hooks(subscriptions, *_destroyed) -> None:
-    """Unsubscribe a widget deleted without teardown_hooks: a hook calling into a deleted
-    widget would raise inside the publisher (e.g. right after the store's commit)."""
-    for hook, fn in subscriptions:
-        hook.remove(fn)
 
 
 class _ScaleAxis(pg.AxisItem):
@@ -212,7 +205,7 @@ class ValueTile(QFrame):
         super().mousePressEvent(event)
 
 
-class VitalsPanel(QWidget):
+class VitalsPanel(ObservesHooks, QWidget):
     """The vital-signs view. Observes samples through hooks; owns only display buffers."""
 
     first_paint = Signal()
@@ -298,7 +291,6 @@ class VitalsPanel(QWidget):
         for domain, inds in self._domains.items():
             self._select(domain, inds[0].code)
         self.setup_hooks()
-        self.destroyed.connect(functools.partial(_forget_hooks, self._subscriptions()))
         self._backfill()
         self._follow_clock()
 
@@ -308,13 +300,7 @@ class VitalsPanel(QWidget):
             (self._hooks.samples_did_arrive, self._on_samples_arrived),
         ]
 
-    def setup_hooks(self) -> None:
-        for hook, fn in self._subscriptions():
-            hook.append(fn)
-
-    def teardown_hooks(self) -> None:
-        for hook, fn in self._subscriptions():
-            hook.remove(fn)
+    def _on_teardown(self) -> None:
         self.frame_timer.stop()
         self.tile_timer.stop()
 
