@@ -9,9 +9,9 @@ STAMPS := .stamps
 DEBS := fonts-noto-cjk libnss3 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 \
         libfontconfig1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2
 
-.PHONY: setup run test bench snapshot translations clean
+.PHONY: setup run test bench snapshot translations translations-built bytecode clean
 
-setup: $(STAMPS)/debs $(STAMPS)/venv resources/map/vendor/.versions translations-built
+setup: $(STAMPS)/debs $(STAMPS)/venv resources/map/vendor/.versions translations-built bytecode
 
 $(STAMPS)/debs: Makefile
 	@mkdir -p $(STAMPS)
@@ -37,6 +37,11 @@ resources/map/vendor/.versions: tools/fetch-map-assets.sh
 # .qm files are built from the committed .ts sources.
 translations-built: $(STAMPS)/venv
 	@$(BIN)/python tools/build_translations.py --release
+
+# Compiled bytecode for our own modules, as an installed package has: with
+# PYTHONDONTWRITEBYTECODE set (as on our machines) every start would compile them again.
+bytecode: $(STAMPS)/venv
+	@$(BIN)/python -m compileall -q commandcenter
 
 translations: $(STAMPS)/venv
 	@$(BIN)/python tools/build_translations.py --update --release

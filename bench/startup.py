@@ -36,7 +36,7 @@ def child_full(url: str, data_dir: str) -> None:
     async def main() -> int:
         import asyncio
 
-        session = ClientSession(DataDir(data_dir).ensure(), url, mode="demo", size=(1920, 1080))
+        session = await ClientSession.open(DataDir(data_dir).ensure(), url, mode="demo", size=(1920, 1080))
         done = asyncio.Event()
         session.window.command_view_ready.connect(done.set)
         session.window.show()

@@ -68,6 +68,28 @@ class ClientSession:
 
     def __init__(self, data: DataDir, platform_url: str | None, *, mode: str = "live",
                  vitals_window_s: int = 3600, size: tuple[int, int] | None = None) -> None:
+        for _ in self._build(data, platform_url, mode, vitals_window_s, size):
+            pass
+
+    @classmethod
+    async def open(cls, data: DataDir, platform_url: str | None, *, mode: str = "live",
+                   vitals_window_s: int = 3600, size: tuple[int, int] | None = None) -> "ClientSession":
+        """Build the session letting the event loop run between steps.
+
+        QtWebEngine runs Chromium's browser side on this thread: the map page only makes
+        progress (navigation, renderer start, asset requests) when the loop runs. Yielding
+        between the steps lets it load while the charts and panels are imported and built.
+        """
+        self = cls.__new__(cls)
+        for _ in self._build(data, platform_url, mode, vitals_window_s, size):
+            await asyncio.sleep(0)
+        return self
+
+    def _build(self, data: DataDir, platform_url: str | None, mode: str, vitals_window_s: int,
+               size: tuple[int, int] | None):
+        """The construction steps; each `yield` is a point where the event loop may run.
+        (Importing pyqtgraph on a worker thread instead was measured slower: the import and
+        the GUI thread's callbacks contend for the GIL.)"""
         from PySide6.QtCore import QSettings
 
         from commandcenter.catalog import load_catalog
@@ -87,14 +109,23 @@ class ClientSession:
         self.engine = None
         self._engine_task: asyncio.Task | None = None
         self._closing = False
-        # The map view first: its page starts loading in the WebEngine process at once and
-        # runs on the other core while the charts (pyqtgraph) and the rest are imported and
-        # built; sync comes after the map is ready (start()).
+        # The map view first: its page starts loading at once and the WebEngine processes work
+        # on the other core while the charts (pyqtgraph) and the rest are imported and built;
+        # sync comes after the map is ready (start()).
         map_view = MapView(self.catalog, self.store, self.hooks, lang="en" if labels.english() else "zh")
+        yield
+        import pyqtgraph  # noqa: F401  (the largest import, ~0.4 s, on its own step)
+
+        yield
         from commandcenter.ui.main_window import MainWindow, Services
 
+        yield
+        from commandcenter.ui.board import LinkageBoard
+        from commandcenter.ui.incident_detail import IncidentDetail
+        from commandcenter.ui.vitals import VitalsPanel
+
         settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)
-        services = Services(
+        s = Services(
             catalog=self.catalog,
             store=self.store,
             hooks=self.hooks,
@@ -103,7 +134,13 @@ class ClientSession:
             mode=mode,
             vitals_window_s=vitals_window_s,
         )
-        self.window = MainWindow(services, settings, map_view=map_view)
+        vitals = VitalsPanel(s.catalog, s.store, s.hooks, s.clock, window_s=s.vitals_window_s)
+        yield
+        board = LinkageBoard(s.catalog, s.store, s.hooks, s.clock)
+        yield
+        detail = IncidentDetail(s.catalog, s.store, s.hooks, s.clock, on_command=s.poke)
+        yield
+        self.window = MainWindow(s, settings, map_view=map_view, vitals=vitals, board=board, detail=detail)
         if size:
             self.window.resize(*size)
         elif settings.value("window/geometry") is None:
@@ -183,7 +220,8 @@ def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "z
         app.setQuitOnLastWindowClosed(False)
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: quit_requested.set())
-        session = ClientSession(data, platform_url, mode=mode, vitals_window_s=DEMO_WINDOW_S if mode == "demo" else 3600)
+        session = await ClientSession.open(data, platform_url, mode=mode,
+                                           vitals_window_s=DEMO_WINDOW_S if mode == "demo" else 3600)
         session.window.window_closed.connect(quit_requested.set)
         session.window.show()
         session.start()

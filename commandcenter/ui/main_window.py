@@ -49,6 +49,9 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         map_view: MapView | None = None,
+        vitals: VitalsPanel | None = None,
+        board: LinkageBoard | None = None,
+        detail: IncidentDetail | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
@@ -64,9 +67,11 @@ class MainWindow(QMainWindow):
         self.map_view = map_view or MapView(
             s.catalog, s.store, s.hooks, parent=self, lang="en" if labels.english() else "zh"
         )
-        self.vitals = VitalsPanel(s.catalog, s.store, s.hooks, s.clock, parent=self, window_s=s.vitals_window_s)
-        self.board = LinkageBoard(s.catalog, s.store, s.hooks, s.clock, parent=self)
-        self.detail = IncidentDetail(s.catalog, s.store, s.hooks, s.clock, parent=self, on_command=s.poke)
+        # Panels given ready-made are used as they are (ClientSession.open builds them one by
+        # one, letting the map page load in between); the rest are made here.
+        self.vitals = vitals or VitalsPanel(s.catalog, s.store, s.hooks, s.clock, parent=self, window_s=s.vitals_window_s)
+        self.board = board or LinkageBoard(s.catalog, s.store, s.hooks, s.clock, parent=self)
+        self.detail = detail or IncidentDetail(s.catalog, s.store, s.hooks, s.clock, parent=self, on_command=s.poke)
 
         self.dock_map = self._dock("dock_map", self.tr("Map"), self.map_view)
         self.dock_vitals = self._dock("dock_vitals", self.tr("City vital signs"), self.vitals)

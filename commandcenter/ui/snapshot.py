@@ -40,7 +40,7 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
         app = create_qapp(lang)
 
         async def main() -> int:
-            session = ClientSession(snap, url, mode="demo", vitals_window_s=DEMO_WINDOW_S, size=size)
+            session = await ClientSession.open(snap, url, mode="demo", vitals_window_s=DEMO_WINDOW_S, size=size)
             window = session.window
             if view != "all":
                 window.show_only(view)
