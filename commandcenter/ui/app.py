@@ -153,18 +153,26 @@ class ClientSession:
     def start(self) -> None:
         """Connect to the platform (if there is one) and keep syncing until aclose().
 
-        Sync starts once the map is ready (or after SYNC_START_LATEST_MS): the map's assets
-        and its bridge are served on this thread, and importing and running sync first would
-        hold the first picture back while the cache can already show the city.
+        The first picture comes first: the map's assets and bridge are served on this thread,
+        and importing and starting sync (~0.25 s) would hold them and the first chart back.
+        With a cache that holds the city (a restart), sync starts once the command view is
+        ready; with an empty cache (a first start) as soon as the map is ready, since only the
+        platform can fill the board. At the latest after SYNC_START_LATEST_MS.
         """
         if self.platform_url is None:
             return
         from PySide6.QtCore import QTimer
 
-        if self.window.map_view.is_ready:
+        window = self.window
+        if self.store.cursor == 0:
+            if window.map_view.is_ready:
+                self._start_sync()
+            else:
+                window.map_view.map_ready.connect(self._start_sync)
+        elif window.is_ready:
             self._start_sync()
-            return
-        self.window.map_view.map_ready.connect(self._start_sync)
+        else:
+            window.command_view_ready.connect(self._start_sync)
         QTimer.singleShot(SYNC_START_LATEST_MS, self._start_sync)
 
     def _start_sync(self) -> None:
