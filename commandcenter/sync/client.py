@@ -25,7 +25,8 @@ from commandcenter.sync.protocol import (
 CONNECT_TIMEOUT_S = 2.0
 READ_TIMEOUT_S = 10.0
 # The platform pings every 2 s; three missed pings mean it is gone.
-STREAM_READ_TIMEOUT_S = 6.0
+# two missed pings (every 2 s) and a margin: a hung platform is offline within 5 s
+STREAM_READ_TIMEOUT_S = 4.5
 
 STREAM_MODELS: dict[str, type[BaseModel]] = {
     "hello": Hello,
