@@ -86,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--speed", type=_speed, default=60.0)
     serve.add_argument("--token", default=None, help="require this bearer token")
 
+    from commandcenter.interop.cli import add_export_parser, add_import_parser
+
+    add_import_parser(sub, common)
+    add_export_parser(sub, common)
+
     snap = sub.add_parser("snapshot", parents=[common], help="render the command view headless to PNG")
     snap.add_argument("--out", required=True, metavar="PNG")
     snap.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
@@ -114,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "platform":
         return _platform_serve(args, data)
+    if args.command in ("import", "export"):
+        from commandcenter.interop.cli import run_export, run_import
+
+        return run_import(args, data) if args.command == "import" else run_export(args, data)
     if args.command == "snapshot":
         from commandcenter.ui.snapshot import run_snapshot
 
