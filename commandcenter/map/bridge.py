@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,12 @@ from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.levels import Severity
 
 LAYERS = frozenset({"incidents"})
+IMPORT_PREFIX = "import:"  # imported layers: "import:<name>", one overlay each on the page
+LAYER_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # the names the layer folder accepts
+GEOMETRY_TYPES = frozenset(
+    {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
+)
+MAX_PROPERTY_TEXT = 2000
 MESSAGE_TYPES = frozenset({"ready", "feature_clicked", "error"})
 MAX_ID_LENGTH = 64
 MAX_ERROR_LENGTH = 2000
@@ -131,6 +138,82 @@ def focus_delta(layer: str, feature_id: str) -> dict:
     if layer not in LAYERS:
         raise BridgeError(f"unknown layer {layer!r}", "layer")
     return {"op": "focus", "layer": layer, "id": _check_id(feature_id)}
+
+
+def layer_delta(layer: Any) -> dict:
+    """The delta replacing the whole content of one imported layer on the page.
+
+    `layer` is an interop Layer (anything with `name` and `features`). Properties are reduced to
+    plain JSON scalars, so a NaN or a nested object in someone else's file can neither break the
+    batch (batch_script refuses NaN) nor reach the page as anything but text. Features without a
+    usable geometry are left out rather than failing the layer.
+    """
+    name = _check_layer_name(getattr(layer, "name", None))
+    features = []
+    for feature in getattr(layer, "features", None) or []:
+        clean = _clean_feature(feature)
+        if clean is not None:
+            features.append(clean)
+    return {"op": "layer_set", "layer": IMPORT_PREFIX + name, "title": name, "features": features}
+
+
+def layer_remove_delta(name: str) -> dict:
+    """The delta taking one imported layer (and its legend line) off the page."""
+    return {"op": "layer_remove", "layer": IMPORT_PREFIX + _check_layer_name(name)}
+
+
+def _check_layer_name(value: Any) -> str:
+    if not isinstance(value, str) or not LAYER_NAME_RE.fullmatch(value):
+        raise BridgeError(f"layer name {value!r} is not allowed", "name")
+    return value
+
+
+def _clean_feature(feature: Any) -> dict | None:
+    if not isinstance(feature, dict):
+        return None
+    geometry = feature.get("geometry")
+    if not _drawable(geometry):
+        return None
+    props = feature.get("properties")
+    clean = {
+        "type": "Feature",
+        "geometry": geometry,
+        "properties": {str(k): _plain(v) for k, v in props.items()} if isinstance(props, dict) else {},
+    }
+    if isinstance(feature.get("id"), (str, int)) and not isinstance(feature.get("id"), bool):
+        clean["id"] = feature["id"]
+    return clean
+
+
+def _drawable(geometry: Any) -> bool:
+    """A known geometry type whose numbers are all finite (JSON has no NaN, Leaflet no empty shape)."""
+    if not isinstance(geometry, dict) or geometry.get("type") not in GEOMETRY_TYPES:
+        return False
+    if geometry["type"] == "GeometryCollection":
+        parts = geometry.get("geometries")
+        return isinstance(parts, list) and all(_drawable(part) for part in parts)
+    coordinates = geometry.get("coordinates")
+    if not isinstance(coordinates, list) or not coordinates:
+        return False
+    stack = [coordinates]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif not _finite(item):
+            return False
+    return True
+
+
+def _plain(value: Any) -> str | int | float | bool | None:
+    """A property value the page can show as text: scalars as they are, the rest as JSON text."""
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        return value[:MAX_PROPERTY_TEXT]
+    return json.dumps(value, ensure_ascii=False, default=str)[:MAX_PROPERTY_TEXT]
 
 
 def is_open_incident(row: dict | None) -> bool:

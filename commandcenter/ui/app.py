@@ -95,6 +95,7 @@ class ClientSession:
         from commandcenter.catalog import load_catalog
         from commandcenter.domain.clock import SystemClock
         from commandcenter.domain.hooks import Hooks
+        from commandcenter.interop.layers import LayerStore
         from commandcenter.store import Store
         from commandcenter.ui import labels
         from commandcenter.ui.map_view import MapView
@@ -112,7 +113,8 @@ class ClientSession:
         # The map view first: its page starts loading at once and the WebEngine processes work
         # on the other core while the charts (pyqtgraph) and the rest are imported and built;
         # sync comes after the map is ready (start()).
-        map_view = MapView(self.catalog, self.store, self.hooks, lang="en" if labels.english() else "zh")
+        map_view = MapView(self.catalog, self.store, self.hooks, lang="en" if labels.english() else "zh",
+                           layers=LayerStore(data.root))
         yield
         import pyqtgraph  # noqa: F401  (the largest import, ~0.4 s, on its own step)
 

@@ -4,6 +4,8 @@ After the page is loaded nothing re-renders it. Changes in the store become JSON
 commandcenter.map.bridge) in a queue that is flushed on a display tick, as one
 ``ccApply(...)`` call per tick, and only after the page has said it is ready: earlier calls
 would hit a page without Leaflet. Clicks come back through one QWebChannel object, ``bridge``.
+Imported layers (an optional interop LayerStore) travel the same way: each is one
+``layer_set`` delta, sent when the page is ready and again by ``show_layer``.
 
 Profile: the view owns a private, off-the-record QWebEngineProfile and installs the ``cc``
 scheme handler there. The handler serves this view's page, nothing is shared with other web
@@ -23,7 +25,10 @@ from shiboken6 import isValid
 
 from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.hooks import ChangeSet, Hooks
+from commandcenter.domain.levels import Severity
 from commandcenter.domain.machines import INCIDENT
+from commandcenter.interop.errors import InteropError, LayerError
+from commandcenter.interop.layers import LayerStore
 from commandcenter.map import assets
 from commandcenter.map.bridge import (
     BridgeError,
@@ -31,6 +36,8 @@ from commandcenter.map.bridge import (
     focus_delta,
     incident_delta,
     is_open_incident,
+    layer_delta,
+    layer_remove_delta,
     parse_page_message,
     remove_delta,
 )
@@ -106,6 +113,7 @@ class MapView(QWebEngineView):
         parent=None,
         *,
         lang: str = "zh",
+        layers: LayerStore | None = None,
     ) -> None:
         if not is_registered():
             raise RuntimeError(
@@ -124,6 +132,8 @@ class MapView(QWebEngineView):
         self._queue: OrderedDict[tuple[str, str], dict] = OrderedDict()
         self._focus: str | None = None
         self._shown: set[str] = set()
+        self._layers = layers
+        self._hidden_layers: set[str] = set()  # hidden by hide_layer: not resent on ready
 
         if not assets.vendor_ready():
             log.error(
@@ -187,6 +197,31 @@ class MapView(QWebEngineView):
         self._schedule()
         return True
 
+    def show_layer(self, name: str) -> bool:
+        """(Re)send one stored layer, e.g. after an import: the page replaces its content.
+
+        False (logged) when there is no layer store or the layer cannot be read. Before the
+        page is ready the layer waits in the queue.
+        """
+        if self._layers is None or self._closing:
+            return False
+        self._hidden_layers.discard(name)
+        if not self._queue_layer(name):
+            return False
+        self._schedule()
+        return True
+
+    def hide_layer(self, name: str) -> bool:
+        """Take one imported layer off the map (the file stays); False for an invalid name."""
+        try:
+            delta = layer_remove_delta(name)
+        except BridgeError:
+            return False
+        self._hidden_layers.add(name)
+        self._enqueue(delta)
+        self._schedule()
+        return True
+
     def shutdown(self) -> None:
         """Stop observing and delivering, and release the page before its profile. Idempotent."""
         if self._closing:
@@ -241,6 +276,10 @@ class MapView(QWebEngineView):
         self._shown.clear()
         for row in self._store.open_incidents(limit=MAX_INCIDENTS):
             self._queue_incident(row)
+        if self._layers is not None:
+            for name in self._layers.names():
+                if name not in self._hidden_layers:
+                    self._queue_layer(name)
         self._schedule()
         if not self._ready_emitted:
             self._ready_emitted = True
@@ -283,6 +322,9 @@ class MapView(QWebEngineView):
             "category": self.tr("Type"),
             "org_unit": self.tr("Area"),
             "statuses": {code: labels.incident_status(code) for code in INCIDENT.states},
+            "legend": self.tr("Legend"),
+            "layer_count": self.tr("{n} features"),
+            **{f"severity_{s.name}": labels.severity(s.name) for s in Severity},
         }
 
     def _queue_incident(self, row: dict) -> None:
@@ -295,6 +337,16 @@ class MapView(QWebEngineView):
         self._enqueue(delta)
         self._shown.add(delta["id"])
 
+    def _queue_layer(self, name: str) -> bool:
+        """Read one layer from the data dir and queue it; a bad file is logged, never raised."""
+        try:
+            delta = layer_delta(self._layers.load(name))
+        except (LayerError, InteropError, BridgeError, OSError) as exc:
+            log.warning("map: layer %s cannot be shown: %s", name, exc)
+            return False
+        self._enqueue(delta)
+        return True
+
     def _queue_removal(self, incident_id: str) -> None:
         try:
             delta = remove_delta(INCIDENTS, incident_id)
@@ -306,8 +358,8 @@ class MapView(QWebEngineView):
             self._focus = None
 
     def _enqueue(self, delta: dict) -> None:
-        """Newest delta per feature wins: a burst of edits to one incident costs one update."""
-        key = (delta["layer"], delta["id"])
+        """Newest delta per feature (or per imported layer) wins: a burst of edits costs one update."""
+        key = (delta["layer"], delta.get("id", ""))
         self._queue.pop(key, None)
         self._queue[key] = delta
 

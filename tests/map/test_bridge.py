@@ -12,9 +12,12 @@ from commandcenter.map.bridge import (
     PageMessage,
     batch_script,
     incident_delta,
+    layer_delta,
+    layer_remove_delta,
     parse_page_message,
     remove_delta,
 )
+from commandcenter.interop.layers import Layer
 
 
 def _msg(**fields):
@@ -122,3 +125,59 @@ def test_batch_script_is_one_call_with_a_json_literal():
     assert script.startswith("ccApply(") and script.endswith(");")
     assert json.loads(script[len("ccApply("):-2]) == deltas
     assert "\u2028" not in script
+
+
+def _point(lon=121.47, lat=31.23, **props):
+    return {"type": "Feature", "properties": props, "geometry": {"type": "Point", "coordinates": [lon, lat]}}
+
+
+def test_layer_delta_replaces_the_whole_layer_with_its_features():
+    features = [
+        _point(name='<img src=x onerror="window.pwned=1">'),
+        {"type": "Feature", "id": 7, "properties": None,
+         "geometry": {"type": "LineString", "coordinates": [[121.4, 31.2], [121.5, 31.3]]}},
+    ]
+    delta = layer_delta(Layer(name="pumps", crs="gcj02", source="p.kml", imported_ms=0, features=features))
+    assert delta["op"] == "layer_set" and delta["layer"] == "import:pumps" and delta["title"] == "pumps"
+    assert [f["geometry"]["type"] for f in delta["features"]] == ["Point", "LineString"]
+    assert delta["features"][0]["properties"]["name"] == '<img src=x onerror="window.pwned=1">'  # verbatim
+    assert delta["features"][1]["properties"] == {} and delta["features"][1]["id"] == 7
+    assert json.loads(batch_script([delta])[len("ccApply("):-2]) == [delta]
+
+
+def test_layer_delta_reduces_properties_to_text_safe_scalars():
+    feature = _point(depth=float("nan"), tags=["a", "b"], nested={"x": 1}, ok=True, n=3, text="y" * 5000)
+    props = layer_delta(Layer(name="x", crs="wgs84", source="", imported_ms=0, features=[feature]))["features"][0][
+        "properties"
+    ]
+    assert props["depth"] == "nan"
+    assert props["tags"] == '["a", "b"]' and props["nested"] == '{"x": 1}'
+    assert props["ok"] is True and props["n"] == 3
+    assert len(props["text"]) == 2000
+    batch_script([{"props": props}])  # no NaN left: the batch would refuse it
+
+
+def test_layer_delta_leaves_out_features_it_cannot_draw():
+    class Loose:
+        name = "loose"
+        features = [
+            _point(),
+            "not a feature",
+            {"type": "Feature", "geometry": None},
+            {"type": "Feature", "geometry": {"type": "Circle", "coordinates": [1, 2]}},
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [float("inf"), 31.0]}},
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": []}},
+        ]
+
+    assert len(layer_delta(Loose)["features"]) == 1
+
+
+@pytest.mark.parametrize("name", ["", "../x", "a b", "x" * 65, None, "<b>"])
+def test_layer_names_outside_the_layer_folder_pattern_are_refused(name):
+    with pytest.raises(BridgeError) as info:
+        layer_remove_delta(name)
+    assert info.value.field == "name"
+
+
+def test_layer_remove_delta():
+    assert layer_remove_delta("pumps") == {"op": "layer_remove", "layer": "import:pumps"}

@@ -221,6 +221,24 @@ def test_view_created_hidden_gets_ready_and_shows_the_city_when_shown(qtbot, mak
     wait_js(qtbot, view, CITY_IN_VIEW, True)
 
 
+def test_the_city_stays_fitted_as_the_view_grows_until_someone_moves_the_map(qtbot, make_view, seeded):
+    view = make_view(show=False)
+    view.resize(320, 240)
+    view.show()  # small: as when the page loads before the window is laid out
+    with qtbot.waitSignal(view.map_ready, timeout=READY_TIMEOUT_MS):
+        pass
+    wait_js(qtbot, view, CITY_IN_VIEW, True)
+    small_zoom = run_js(qtbot, view, "window.ccFolium.map.getZoom()")
+    view.resize(1400, 1000)
+    qtbot.waitUntil(lambda: run_js(qtbot, view, "window.ccFolium.map.getZoom()") > small_zoom,
+                    timeout=JS_TIMEOUT_MS)
+    grown_zoom = run_js(qtbot, view, "window.ccFolium.map.getZoom()")
+    run_js(qtbot, view, "window.ccFolium.map.setZoom(window.ccFolium.map.getZoom() + 1, {animate: false}); true")
+    view.resize(700, 500)  # somebody zoomed in: a resize keeps their view
+    qtbot.wait(300)
+    assert run_js(qtbot, view, "window.ccFolium.map.getZoom()") == grown_zoom + 1
+
+
 def test_incident_focused_while_hidden_is_in_view_when_shown(qtbot, make_view, store, seeded, caplog):
     view = make_view(show=False)
     with qtbot.waitSignal(view.map_ready, timeout=READY_TIMEOUT_MS):

@@ -5,6 +5,8 @@
  * through the QWebChannel object "bridge" as JSON strings (schema: commandcenter/map/bridge.py).
  * Incident text comes from the platform or from users: it is only ever inserted as text nodes,
  * never as HTML, so a title like <img onerror=...> shows as those characters and runs nothing.
+ * The same holds for imported layers ("import:<name>"): their names and feature properties are
+ * someone else's data, shown through textContent only, in popups, the layer control and the legend.
  */
 (function () {
     "use strict";
@@ -12,6 +14,10 @@
     var MAX_MESSAGE = 1000;
     var DEFAULT_COLOUR = "#8fa3bf";
     var HIGHLIGHT = {color: "#ffffff", weight: 4};
+    var IMPORT_PREFIX = "import:";
+    var MAX_POPUP_ROWS = 60;
+    // Distinct from the severity colours, so an imported point is never read as an incident.
+    var LAYER_PALETTE = ["#2dd4bf", "#a78bfa", "#f472b6", "#84cc16", "#22d3ee", "#fb7185", "#c084fc", "#34d399"];
 
     var cfg = readConfig();
     var handles = window.ccFolium || {};
@@ -33,32 +39,53 @@
         handles.layerControl.addOverlay(incidents.group, escapeHtml(label("incidents")));
     }
 
-    window.ccStats = {incidents: 0};
+    var imported = new Map();  // "import:<name>" -> {group, title, colour, count}
+    var controlTitles = new Map();  // Leaflet stamp of an overlay -> its label text
+    patchLayerControl(handles.layerControl);
+    var legend = buildLegend();
+
+    window.ccStats = {incidents: 0, layers: {}};
 
     /* Fit the city once the map has a size; a hidden view gets one only when first shown. */
+    // The city stays fitted to the view as the view gets its size (a page may load in a
+    // small or hidden view before the window is laid out) until somebody moves the map: a
+    // drag, a zoom, or a focused incident. After that a resize keeps their view.
+    var fitting = false;
+    var moved = false;
+    map.on("zoomstart movestart", function () {
+        if (!fitting) {
+            moved = true;
+        }
+    });
+
     function fitCity() {
         var size = map.getSize();
         if (!cfg.bounds || size.x <= 0 || size.y <= 0) {
             return false;
         }
         var padding = cfg.fitPadding || 0;
-        map.fitBounds(cfg.bounds, {padding: [padding, padding], animate: false});
+        fitting = true;
+        try {
+            map.fitBounds(cfg.bounds, {padding: [padding, padding], animate: false});
+        } finally {
+            fitting = false;
+        }
         return true;
     }
 
     var sized = fitCity();
     map.on("resize", function () {
         var size = map.getSize();
-        if (sized || size.x <= 0 || size.y <= 0) {
+        if (size.x <= 0 || size.y <= 0) {
             return;
         }
-        sized = true;
-        // An incident focused while the map was hidden keeps the view; otherwise show the city.
-        if (highlighted !== null && incidents.markers.has(highlighted)) {
+        if (!sized && highlighted !== null && incidents.markers.has(highlighted)) {
+            // an incident focused while the map was hidden keeps the view
             map.setView(incidents.markers.get(highlighted).marker.getLatLng(), cfg.focusZoom || 15, {animate: false});
-        } else {
+        } else if (!moved) {
             fitCity();
         }
+        sized = true;
     });
 
     function readConfig() {
@@ -80,6 +107,12 @@
     function label(key) {
         var labels = cfg.labels || {};
         return labels[key] === undefined ? key : String(labels[key]);
+    }
+
+    /* A page word with a fallback, for pages built with labels that predate the word. */
+    function word(key, fallback) {
+        var labels = cfg.labels || {};
+        return labels[key] === undefined ? fallback : String(labels[key]);
     }
 
     function escapeHtml(text) {
@@ -208,9 +241,214 @@
         entry.marker.openPopup();
     }
 
+    /* Leaflet's layer control writes overlay names with innerHTML. Imported layers are
+     * registered with an empty name and get their label written here, as text. */
+    function patchLayerControl(control) {
+        if (!control) {
+            return;
+        }
+        var addItem = control._addItem;
+        control._addItem = function (obj) {
+            var item = addItem.call(this, obj);
+            var title = controlTitles.get(L.stamp(obj.layer));
+            if (title !== undefined && item) {
+                var spans = item.getElementsByTagName("span");
+                if (spans.length) {
+                    spans[spans.length - 1].textContent = " " + title;
+                }
+            }
+            return item;
+        };
+    }
+
+    function buildLegend() {
+        var control = L.control({position: "bottomright"});
+        var parts = {};
+        control.onAdd = function () {
+            var root = L.DomUtil.create("div", "cc-legend");
+            L.DomEvent.disableClickPropagation(root);
+            L.DomEvent.disableScrollPropagation(root);
+            var heading = L.DomUtil.create("div", "cc-legend-title", root);
+            heading.textContent = word("legend", "图例");
+            var colours = cfg.severityColours || {};
+            ["I", "II", "III", "IV"].forEach(function (code) {
+                if (colours[code] !== undefined) {
+                    legendLine(root, "cc-legend-severity", colours[code], severityText(code), "circle");
+                }
+            });
+            parts.layers = L.DomUtil.create("div", "cc-legend-layers", root);
+            return root;
+        };
+        control.addTo(map);
+        control.refresh = function () {
+            var box = parts.layers;
+            while (box.firstChild) {
+                box.removeChild(box.firstChild);
+            }
+            var names = Array.from(imported.keys()).sort();
+            names.forEach(function (key) {
+                var entry = imported.get(key);
+                var line = legendLine(box, "cc-legend-layer", entry.colour, entry.title, "square");
+                var count = L.DomUtil.create("span", "cc-legend-count", line);
+                count.textContent = word("layer_count", "{n}").replace("{n}", String(entry.count));
+                if (!map.hasLayer(entry.group)) {
+                    L.DomUtil.addClass(line, "cc-legend-off");
+                }
+            });
+        };
+        return control;
+    }
+
+    function legendLine(parent, className, colour, words, shape) {
+        var line = L.DomUtil.create("div", "cc-legend-line " + className, parent);
+        var swatch = L.DomUtil.create("span", "cc-legend-swatch cc-legend-" + shape, line);
+        swatch.style.backgroundColor = colour;
+        var name = L.DomUtil.create("span", "cc-legend-name", line);
+        name.textContent = text(words);
+        return line;
+    }
+
+    function severityText(code) {
+        var labels = cfg.labels || {};
+        var key = "severity_" + code;
+        return labels[key] === undefined ? code : String(labels[key]);
+    }
+
+    function paletteColour(name) {
+        var hash = 0;
+        for (var i = 0; i < name.length; i++) {
+            hash = (hash * 31 + name.charCodeAt(i)) >>> 0;
+        }
+        return LAYER_PALETTE[hash % LAYER_PALETTE.length];
+    }
+
+    function propertyText(value) {
+        if (value === null || value === undefined) {
+            return "";
+        }
+        return typeof value === "object" ? JSON.stringify(value) : String(value);
+    }
+
+    function layerPopupNode(title, feature) {
+        var root = L.DomUtil.create("div", "cc-popup");
+        var heading = L.DomUtil.create("div", "cc-popup-title", root);
+        heading.textContent = title;
+        var table = L.DomUtil.create("table", "cc-popup-table", root);
+        var props = (feature && feature.properties) || {};
+        var keys = Object.keys(props);
+        keys.slice(0, MAX_POPUP_ROWS).forEach(function (key) {
+            var tr = L.DomUtil.create("tr", "", table);
+            var th = L.DomUtil.create("th", "cc-popup-key", tr);
+            th.textContent = key;
+            var td = L.DomUtil.create("td", "", tr);
+            td.textContent = propertyText(props[key]);
+        });
+        if (keys.length > MAX_POPUP_ROWS) {
+            var more = L.DomUtil.create("div", "cc-popup-row", root);
+            more.textContent = "… +" + (keys.length - MAX_POPUP_ROWS);
+        }
+        return root;
+    }
+
+    function setLayer(key, delta) {
+        var features = delta.features;
+        if (!Array.isArray(features)) {
+            throw new Error("layer " + key + " needs a features array");
+        }
+        var title = text(delta.title) || key.slice(IMPORT_PREFIX.length);
+        var entry = imported.get(key);
+        var visible = true;
+        if (entry !== undefined) {
+            visible = map.hasLayer(entry.group);
+            dropLayer(key);
+        }
+        var colour = paletteColour(title);
+        var point = {radius: 5, color: "#0b1220", weight: 1, opacity: 1, fill: true, fillColor: colour, fillOpacity: 0.95};
+        var options = {
+            bubblingMouseEvents: false,
+            // Leaflet applies this to the points too, after pointToLayer: they get their own.
+            style: function (feature) {
+                var type = feature && feature.geometry ? feature.geometry.type : "";
+                if (type === "Point" || type === "MultiPoint") {
+                    return point;
+                }
+                var area = type === "Polygon" || type === "MultiPolygon";
+                return {color: colour, weight: 2, opacity: 0.95, fill: area, fillColor: colour, fillOpacity: 0.12};
+            },
+            pointToLayer: function (feature, latlng) {
+                return L.circleMarker(latlng, point);
+            },
+            onEachFeature: function (feature, layer) {
+                layer.options.ccLayer = key;
+            }
+        };
+        if (renderer !== undefined) {
+            options.renderer = renderer;
+            point.renderer = renderer;
+        }
+        var group = L.geoJSON(null, options);
+        group.addData({type: "FeatureCollection", features: features});
+        // Built when opened: a 100k-feature layer must not create 100k popups up front.
+        group.bindPopup(function (layer) {
+            return layerPopupNode(title, layer.feature);
+        }, {maxWidth: 420});
+        if (visible) {
+            group.addTo(map);
+        }
+        entry = {group: group, title: title, colour: colour, count: group.getLayers().length};
+        imported.set(key, entry);
+        if (handles.layerControl) {
+            controlTitles.set(L.stamp(group), title);
+            handles.layerControl.addOverlay(group, "");
+        }
+    }
+
+    function dropLayer(key) {
+        var entry = imported.get(key);
+        if (entry === undefined) {
+            return;
+        }
+        if (handles.layerControl) {
+            handles.layerControl.removeLayer(entry.group);
+            controlTitles.delete(L.stamp(entry.group));
+        }
+        map.removeLayer(entry.group);
+        imported.delete(key);
+    }
+
+    function layerStats() {
+        var stats = {};
+        Array.from(imported.keys()).sort().forEach(function (key) {
+            stats[imported.get(key).title] = imported.get(key).count;
+        });
+        return stats;
+    }
+
+    function applyLayerDelta(delta) {
+        var key = text(delta.layer);
+        if (key.indexOf(IMPORT_PREFIX) !== 0 || key.length === IMPORT_PREFIX.length) {
+            throw new Error("unknown layer " + key);
+        }
+        if (delta.op === "layer_set") {
+            setLayer(key, delta);
+        } else {
+            dropLayer(key);
+        }
+        window.ccStats.layers = layerStats();
+        legend.refresh();
+    }
+
+    map.on("overlayadd overlayremove", function () {
+        legend.refresh();
+    });
+
     function applyOne(delta) {
         if (delta === null || typeof delta !== "object") {
             throw new Error("a delta must be an object");
+        }
+        if (delta.op === "layer_set" || delta.op === "layer_remove") {
+            applyLayerDelta(delta);
+            return;
         }
         if (delta.layer !== "incidents") {
             throw new Error("unknown layer " + text(delta.layer));
