@@ -50,6 +50,7 @@ from commandcenter.ui.url_scheme import (
     INDEX_URL,
     SCHEME,
     AppSchemeHandler,
+    LocalOnlyInterceptor,
     is_registered,
     register_url_schemes,
 )
@@ -147,6 +148,8 @@ class MapView(QWebEngineView):
         profile = QWebEngineProfile()
         self._handler = AppSchemeHandler(html, profile)
         profile.installUrlSchemeHandler(SCHEME, self._handler)
+        self.interceptor = LocalOnlyInterceptor(profile)
+        profile.setUrlRequestInterceptor(self.interceptor)
         self._page = _MapPage(profile, self)
         profile.setParent(self)
         self._profile = profile

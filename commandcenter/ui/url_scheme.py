@@ -14,9 +14,11 @@ the QApplication is created (the app's __main__ and the tests' conftest call it)
 from __future__ import annotations
 
 import logging
+from collections import deque
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, Qt, QUrl
 from PySide6.QtWebEngineCore import (
+    QWebEngineUrlRequestInterceptor,
     QWebEngineUrlRequestJob,
     QWebEngineUrlScheme,
     QWebEngineUrlSchemeHandler,
@@ -108,3 +110,36 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
         path = url.path()
         (log.debug if path.endswith("favicon.ico") else log.warning)("map: not found: %s", url.toString())
         job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+
+
+# What the map page may load: our scheme, Qt's resources (qwebchannel.js) and in-page data.
+LOCAL_SCHEMES = frozenset({SCHEME.decode(), "qrc", "data", "blob", "about"})
+
+
+class LocalOnlyInterceptor(QWebEngineUrlRequestInterceptor):
+    """Nothing leaves the machine: every request of the page to anything but a local scheme
+    (an online tile server, a CDN, a tracking pixel in hostile text) is blocked and recorded.
+    A later online basemap option adds its origin to `allowed_origins`."""
+
+    def __init__(self, parent: QObject | None = None, allowed_origins: frozenset[str] = frozenset()) -> None:
+        super().__init__(parent)
+        self.allowed_origins = allowed_origins
+        self.seen: deque[tuple[str, bool]] = deque(maxlen=1000)  # (url, blocked), newest last
+
+    def interceptRequest(self, info) -> None:  # noqa: N802 (Qt API)
+        url = info.requestUrl()
+        local = url.scheme() in LOCAL_SCHEMES
+        allowed = local or _origin(url) in self.allowed_origins
+        if not allowed:
+            info.block(True)
+            log.warning("map: blocked a request to %s (nothing leaves the machine)", url.toString()[:200])
+        self.seen.append((url.toString(), not allowed))
+
+    def blocked(self) -> list[str]:
+        return [url for url, blocked in self.seen if blocked]
+
+
+def _origin(url: QUrl) -> str:
+    """scheme://host[:port] of a URL."""
+    port = url.port()
+    return f"{url.scheme()}://{url.host()}" + (f":{port}" if port != -1 else "")

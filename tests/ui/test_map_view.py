@@ -337,3 +337,27 @@ def test_view_deleted_without_shutdown_neither_warns_nor_breaks_commands(
 
 def test_register_url_schemes_is_idempotent(qapp):
     register_url_schemes()
+
+
+def test_nothing_leaves_the_machine(qtbot, view):
+    """Every request the map page made was to a local scheme; and a page in the map's profile
+    that asks for a remote tile (no CSP to stop it first) is blocked at the network layer."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWebEngineCore import QWebEnginePage
+
+    from commandcenter.ui.url_scheme import LOCAL_SCHEMES
+
+    seen = list(view.interceptor.seen)
+    assert any(url.startswith("cc://app/assets/vendor/leaflet/leaflet.js") for url, _ in seen)
+    assert {QUrl(url).scheme() for url, _ in seen} <= LOCAL_SCHEMES
+    assert view.interceptor.blocked() == []
+
+    probe = QWebEnginePage(view._profile)
+    try:
+        remote = "https://tile.example.org/7/107/52.png"
+        with qtbot.waitSignal(probe.loadFinished, timeout=JS_TIMEOUT_MS):
+            probe.setHtml(f'<img src="{remote}">', QUrl("cc://app/probe.html"))
+        qtbot.waitUntil(lambda: remote in view.interceptor.blocked(), timeout=JS_TIMEOUT_MS)
+    finally:
+        probe.deleteLater()
+        qtbot.wait(50)
