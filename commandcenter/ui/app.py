@@ -114,7 +114,7 @@ class ClientSession:
         # on the other core while the charts (pyqtgraph) and the rest are imported and built;
         # sync comes after the map is ready (start()).
         map_view = MapView(self.catalog, self.store, self.hooks, lang="en" if labels.english() else "zh",
-                           layers=LayerStore(data.root))
+                           layers=LayerStore(data.root), basemaps=data.root / "basemaps")
         yield
         import pyqtgraph  # noqa: F401  (the largest import, ~0.4 s, on its own step)
 

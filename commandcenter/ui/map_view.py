@@ -6,6 +6,9 @@ commandcenter.map.bridge) in a queue that is flushed on a display tick, as one
 would hit a page without Leaflet. Clicks come back through one QWebChannel object, ``bridge``.
 Imported layers (an optional interop LayerStore) travel the same way: each is one
 ``layer_set`` delta, sent when the page is ready and again by ``show_layer``.
+An offline basemap (the first valid MBTiles package in the ``basemaps`` folder) is served by
+the scheme handler and announced to the page as one ``basemap_set`` delta on ready; the page
+puts it under everything else, as the base layer of the layer control.
 
 Profile: the view owns a private, off-the-record QWebEngineProfile and installs the ``cc``
 scheme handler there. The handler serves this view's page, nothing is shared with other web
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
@@ -41,6 +45,7 @@ from commandcenter.map.bridge import (
     parse_page_message,
     remove_delta,
 )
+from commandcenter.map.mbtiles import MBTiles, MBTilesError, basemap_delta, basemap_name, find_basemaps
 from commandcenter.map.page_cache import cached_page
 from commandcenter.paths import cache_dir
 from commandcenter.store.db import Store
@@ -49,6 +54,7 @@ from commandcenter.ui.url_scheme import (
     ASSET_BASE,
     INDEX_URL,
     SCHEME,
+    TILE_BASE,
     AppSchemeHandler,
     LocalOnlyInterceptor,
     is_registered,
@@ -115,6 +121,7 @@ class MapView(QWebEngineView):
         *,
         lang: str = "zh",
         layers: LayerStore | None = None,
+        basemaps: Path | None = None,
     ) -> None:
         if not is_registered():
             raise RuntimeError(
@@ -135,6 +142,7 @@ class MapView(QWebEngineView):
         self._shown: set[str] = set()
         self._layers = layers
         self._hidden_layers: set[str] = set()  # hidden by hide_layer: not resent on ready
+        self._basemap = _open_basemap(basemaps)  # (name, package) or None
 
         if not assets.vendor_ready():
             log.error(
@@ -146,7 +154,12 @@ class MapView(QWebEngineView):
         # Created without a parent and re-parented after the page, so that the view's children
         # are destroyed page first, profile second: a profile must never die under its page.
         profile = QWebEngineProfile()
-        self._handler = AppSchemeHandler(html, profile)
+        tiles = dict([self._basemap]) if self._basemap else {}
+        self._handler = AppSchemeHandler(html, profile, tiles=tiles)
+        if self._basemap is not None:
+            # The package is read while the profile can still ask for tiles, and closed after.
+            package = self._basemap[1]
+            profile.destroyed.connect(lambda *_: package.close())
         profile.installUrlSchemeHandler(SCHEME, self._handler)
         self.interceptor = LocalOnlyInterceptor(profile)
         profile.setUrlRequestInterceptor(self.interceptor)
@@ -176,6 +189,15 @@ class MapView(QWebEngineView):
     def is_ready(self) -> bool:
         """Whether the page has said it is ready and deltas are being delivered."""
         return self._ready
+
+    @property
+    def basemap(self) -> str | None:
+        """The name the offline basemap is served under, None when the map has none."""
+        return self._basemap[0] if self._basemap else None
+
+    def served_tiles(self) -> list[str]:
+        """The basemap tile paths the scheme handler answered with an image, oldest first."""
+        return list(self._handler.served)
 
     def setup_hooks(self) -> None:
         self._hooks.changes_did_commit.append(self._on_hooks_changes_did_commit)
@@ -277,6 +299,9 @@ class MapView(QWebEngineView):
     def _on_page_ready(self) -> None:
         self._ready = True
         self._shown.clear()
+        if self._basemap is not None:
+            name, package = self._basemap
+            self._enqueue(basemap_delta(name, package, TILE_BASE))
         for row in self._store.open_incidents(limit=MAX_INCIDENTS):
             self._queue_incident(row)
         if self._layers is not None:
@@ -381,3 +406,17 @@ class MapView(QWebEngineView):
             self._focus = None
         if deltas:
             self._page.runJavaScript(batch_script(deltas))
+
+
+def _open_basemap(folder: Path | None) -> tuple[str, MBTiles] | None:
+    """The first package in `folder` that is a valid raster MBTiles; a bad one is logged and
+    skipped, so a stray file never leaves the map without the good package beside it."""
+    for path in find_basemaps(folder):
+        try:
+            package = MBTiles(path)
+        except MBTilesError as exc:
+            log.warning("map: basemap skipped: %s", exc)
+            continue
+        log.info("map: offline basemap %s (%s)", path, package.metadata["name"])
+        return basemap_name(path), package
+    return None

@@ -4,7 +4,7 @@ It runs the real thing: the platform child process on the demo scenario, started
 requested scenario time (with the history before it), and the client connected over HTTP. It
 waits until the command view is ready (map ready, first chart painted, board filled), then
 grabs the window. State goes to DATA_DIR/snapshot, recreated each time, so the snapshot never
-mixes with the user's own cache; the user's imported layers (DATA_DIR/layers) are copied in.
+mixes with the user's own cache; the user's imported layers and offline basemaps are copied in.
 """
 from __future__ import annotations
 
@@ -29,8 +29,9 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
     if snap.root.exists():
         shutil.rmtree(snap.root)
     snap.ensure()
-    if (data.root / "layers").is_dir():  # the user's imported layers are part of the picture
-        shutil.copytree(data.root / "layers", snap.root / "layers")
+    for part in ("layers", "basemaps"):  # the user's layers and offline basemap are in the picture
+        if (data.root / part).is_dir():
+            shutil.copytree(data.root / part, snap.root / part)
     platform = PlatformProcess(snap.platform_db, scenario=scenario, speed=speed,
                                extra_args=["--start-at", str(seconds)])
     try:

@@ -2,11 +2,14 @@
 
 Why a scheme handler and not ``setHtml``: setHtml stops at 2 MB and cannot serve the Leaflet
 files the page needs; a CDN does not exist in a command post without network. The handler
-serves exactly two kinds of URL and refuses everything else:
+serves exactly three kinds of URL and refuses everything else:
 
 - ``cc://app/index.html``: the page built once by commandcenter.map.page;
 - ``cc://app/assets/<vendor|static>/...``: files resolved by commandcenter.map.assets, which
-  refuses path traversal.
+  refuses path traversal;
+- ``cc://app/tiles/<name>/<z>/<x>/<y>.<ext>``: basemap tiles read from the MBTiles package the
+  handler was given under that name (commandcenter.map.mbtiles); a tile the package lacks is
+  a 404, and nothing is ever fetched from a network.
 
 Chromium fixes its list of schemes at start-up, so ``register_url_schemes()`` must run before
 the QApplication is created (the app's __main__ and the tests' conftest call it).
@@ -14,7 +17,10 @@ the QApplication is created (the app's __main__ and the tests' conftest call it)
 from __future__ import annotations
 
 import logging
+import re
+import sqlite3
 from collections import deque
+from collections.abc import Mapping
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, Qt, QUrl
 from PySide6.QtWebEngineCore import (
@@ -25,6 +31,7 @@ from PySide6.QtWebEngineCore import (
 )
 
 from commandcenter.map import assets
+from commandcenter.map.mbtiles import MBTiles
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +41,9 @@ INDEX_PATH = "/index.html"
 ASSETS_PREFIX = "/assets/"
 INDEX_URL = QUrl(f"{SCHEME.decode()}://{HOST}{INDEX_PATH}")
 ASSET_BASE = f"{SCHEME.decode()}://{HOST}{ASSETS_PREFIX.rstrip('/')}"
+TILES_PREFIX = "/tiles/"
+TILE_BASE = f"{SCHEME.decode()}://{HOST}{TILES_PREFIX.rstrip('/')}"
+_TILE_PATH = re.compile(r"([A-Za-z0-9_-]{1,64})/(\d{1,2})/(\d{1,9})/(\d{1,9})\.([a-z]{3,4})")
 
 
 def register_url_schemes() -> None:
@@ -65,11 +75,18 @@ def is_registered() -> bool:
 
 
 class AppSchemeHandler(QWebEngineUrlSchemeHandler):
-    """Serves the page (bytes given once) and the map assets; 404 for anything else."""
+    """Serves the page (bytes given once), the map assets and basemap tiles; 404 for anything else.
 
-    def __init__(self, page_html: str, parent=None) -> None:
+    `tiles` maps a basemap name to its open package; the handler reads it but does not own it
+    (whoever opened the package closes it). `served` records the tile paths answered with an
+    image, newest last, so a caller (or a test) can tell the basemap is really in use.
+    """
+
+    def __init__(self, page_html: str, parent=None, *, tiles: Mapping[str, MBTiles] | None = None) -> None:
         super().__init__(parent)
         self._page = page_html.encode("utf-8")
+        self._tiles = dict(tiles or {})
+        self.served: deque[str] = deque(maxlen=1000)
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt API)
         url = job.requestUrl()
@@ -95,7 +112,31 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
                     return
                 self._reply(job, assets.mime_type(file).encode("ascii"), data)
                 return
+        if path.startswith(TILES_PREFIX):
+            self._serve_tile(job, url, path[len(TILES_PREFIX):])
+            return
         self._not_found(job, url)
+
+    def _serve_tile(self, job: QWebEngineUrlRequestJob, url: QUrl, rest: str) -> None:
+        match = _TILE_PATH.fullmatch(rest)
+        package = self._tiles.get(match.group(1)) if match else None
+        if package is None or match.group(5) != package.format:
+            self._not_found(job, url)
+            return
+        z, x, y = (int(match.group(i)) for i in (2, 3, 4))
+        try:
+            data = package.tile(z, x, y)
+        except sqlite3.Error as exc:
+            log.error("map: cannot read tile %s from %s: %s", rest, package.path, exc)
+            job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
+            return
+        if data is None:
+            # Outside the package's coverage: normal at its edges, so not worth a warning.
+            log.debug("map: no tile %s in %s", rest, package.path)
+            job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
+            return
+        self.served.append(TILES_PREFIX + rest)
+        self._reply(job, package.mime_type.encode("ascii"), data)
 
     @staticmethod
     def _reply(job: QWebEngineUrlRequestJob, mime: bytes, data: bytes) -> None:

@@ -7,6 +7,8 @@
  * never as HTML, so a title like <img onerror=...> shows as those characters and runs nothing.
  * The same holds for imported layers ("import:<name>"): their names and feature properties are
  * someone else's data, shown through textContent only, in popups, the layer control and the legend.
+ * An offline basemap ("basemap_set") is a tile layer on the app's own cc:// scheme, in Leaflet's
+ * tile pane under the boundaries and incidents; its package name is someone else's text too.
  */
 (function () {
     "use strict";
@@ -44,7 +46,9 @@
     patchLayerControl(handles.layerControl);
     var legend = buildLegend();
 
-    window.ccStats = {incidents: 0, layers: {}};
+    var basemap = null;  // {layer, name}: the one offline base layer, when the app has one
+
+    window.ccStats = {incidents: 0, layers: {}, basemap: null};
 
     /* Fit the city once the map has a size; a hidden view gets one only when first shown. */
     // The city stays fitted to the view as the view gets its size (a page may load in a
@@ -438,6 +442,55 @@
         legend.refresh();
     }
 
+    /* Replace the base layer. The package's detail ends at its maxZoom; deeper zooms stretch
+     * its last tiles (maxNativeZoom) rather than leave the room looking at an empty map. */
+    function setBasemap(delta) {
+        var url = text(delta.url);
+        if (url.indexOf("cc://app/tiles/") !== 0) {
+            throw new Error("a basemap must come from cc://app/tiles/");
+        }
+        var title = text(delta.title) || text(delta.name);
+        var options = {
+            minZoom: Number(delta.minZoom) || 0,
+            maxNativeZoom: Number(delta.maxZoom) || 18,
+            maxZoom: Math.max(Number(delta.maxZoom) || 18, map.getMaxZoom() || 18),
+            attribution: escapeHtml(title),
+            className: "cc-basemap"
+        };
+        if (Array.isArray(delta.bounds)) {
+            options.bounds = L.latLngBounds(delta.bounds);
+        }
+        if (basemap !== null) {
+            if (handles.layerControl) {
+                handles.layerControl.removeLayer(basemap.layer);
+                controlTitles.delete(L.stamp(basemap.layer));
+            }
+            map.removeLayer(basemap.layer);
+        }
+        var layer = L.tileLayer(url, options);
+        var stats = {name: text(delta.name), title: title, loaded: 0, errors: 0, complete: false};
+        layer.on("tileload", function () {
+            stats.loaded += 1;
+        });
+        layer.on("tileerror", function () {
+            stats.errors += 1;
+        });
+        layer.on("load", function () {
+            stats.complete = true;
+        });
+        layer.on("loading", function () {
+            stats.complete = false;
+        });
+        basemap = {layer: layer, name: stats.name};
+        window.ccStats.basemap = stats;
+        layer.addTo(map);
+        layer.bringToBack();
+        if (handles.layerControl) {
+            controlTitles.set(L.stamp(layer), title);
+            handles.layerControl.addBaseLayer(layer, "");
+        }
+    }
+
     map.on("overlayadd overlayremove", function () {
         legend.refresh();
     });
@@ -448,6 +501,10 @@
         }
         if (delta.op === "layer_set" || delta.op === "layer_remove") {
             applyLayerDelta(delta);
+            return;
+        }
+        if (delta.op === "basemap_set") {
+            setBasemap(delta);
             return;
         }
         if (delta.layer !== "incidents") {
