@@ -15,10 +15,6 @@ DEFAULT_SCENARIO = "rainstorm-day.yaml"
 VIEWS = ("all", "map", "vitals", "board")
 
 
-class UsageError(Exception):
-    pass
-
-
 class _Parser(argparse.ArgumentParser):
     """argparse, but errors are one line: 'commandcenter: error: ...' and exit 2."""
 

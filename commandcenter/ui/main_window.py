@@ -15,7 +15,6 @@ from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.clock import Clock
 from commandcenter.domain.hooks import Hooks
 from commandcenter.store import Store
-from commandcenter.ui import labels
 from commandcenter.ui.board import LinkageBoard
 from commandcenter.ui.incident_detail import IncidentDetail
 from commandcenter.ui.map_view import MapView
@@ -45,14 +44,16 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         services: Services,
-        settings: QSettings | None = None,
-        parent: QWidget | None = None,
+        settings: QSettings | None,
         *,
-        map_view: MapView | None = None,
-        vitals: VitalsPanel | None = None,
-        board: LinkageBoard | None = None,
-        detail: IncidentDetail | None = None,
+        map_view: MapView,
+        vitals: VitalsPanel,
+        board: LinkageBoard,
+        detail: IncidentDetail,
+        parent: QWidget | None = None,
     ) -> None:
+        """The window assembles the panels it is given (ClientSession builds them one by one,
+        letting the map page load in between) and wires them to each other."""
         super().__init__(parent)
         self.setObjectName("main_window")
         self.services = services
@@ -62,16 +63,10 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         s = services
 
-        # The composition root may have made the map view already, so its page loads in the
-        # WebEngine process while the rest of the window is imported and built.
-        self.map_view = map_view or MapView(
-            s.catalog, s.store, s.hooks, parent=self, lang="en" if labels.english() else "zh"
-        )
-        # Panels given ready-made are used as they are (ClientSession.open builds them one by
-        # one, letting the map page load in between); the rest are made here.
-        self.vitals = vitals or VitalsPanel(s.catalog, s.store, s.hooks, s.clock, parent=self, window_s=s.vitals_window_s)
-        self.board = board or LinkageBoard(s.catalog, s.store, s.hooks, s.clock, parent=self)
-        self.detail = detail or IncidentDetail(s.catalog, s.store, s.hooks, s.clock, parent=self, on_command=s.poke)
+        self.map_view = map_view
+        self.vitals = vitals
+        self.board = board
+        self.detail = detail
 
         self.dock_map = self._dock("dock_map", self.tr("Map"), self.map_view)
         self.dock_vitals = self._dock("dock_vitals", self.tr("City vital signs"), self.vitals)

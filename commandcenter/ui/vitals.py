@@ -20,7 +20,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -46,6 +46,10 @@ TILE_INTERVAL_MS = 1000
 STALE_INTERVALS = 3  # a tile with no sample for this many sample intervals is stale
 DEFAULT_INTERVAL_S = 60.0  # assumed sample interval while a series has a single point
 TILE_MIN_WIDTH = 210
+# a plot column is at least this wide and a row at least this high, or the grid reflows
+MIN_PLOT_WIDTH = 260
+MIN_PLOT_HEIGHT = 80
+TITLE_POINT_SIZE = 12
 CURVE_COLOURS = (
     "#4cc9f0", "#f72585", "#b8f35d", "#ffd166", "#c77dff", "#ff8fab", "#2ec4b6", "#e9ecef",
 )
@@ -106,12 +110,32 @@ class _ScaleAxis(pg.AxisItem):
         return super().tickStrings(real, scale, spacing * abs(self._span))
 
 
+def _title_follows_column(label: pg.LabelItem) -> None:
+    """pyqtgraph sizes a plot at least as wide as its title; ours are elided to the column
+    instead, so the label keeps only its minimum height."""
+
+    def update_min() -> None:
+        label.setMinimumHeight(label.item.boundingRect().height())
+        label.setMinimumWidth(0)
+
+    label.updateMin = update_min
+    update_min()
+
+
 class _PlotCanvas(pg.GraphicsLayoutWidget):
     """The plots' one graphics view; tells the panel when a frame has been painted."""
 
-    def __init__(self, on_painted, parent: QWidget | None = None) -> None:
+    def __init__(self, on_painted, parent: QWidget | None = None, on_resizing=None) -> None:
         super().__init__(parent)
         self.on_painted = on_painted
+        self.on_resizing = on_resizing
+
+    def resizeEvent(self, event) -> None:
+        # reflow first: the layout then fits the new width when the view sizes it
+        on_resizing = getattr(self, "on_resizing", None)  # None while Qt still constructs us
+        if on_resizing is not None:
+            on_resizing(event.size().width(), event.size().height())
+        super().resizeEvent(event)
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
@@ -248,7 +272,7 @@ class VitalsPanel(ObservesHooks, QWidget):
         self._data_drawn = False
         self._first_paint_done = False
 
-        self.canvas = _PlotCanvas(self._on_canvas_painted, self)
+        self.canvas = _PlotCanvas(self._on_canvas_painted, self, on_resizing=self._reflow_plots)
         self.canvas.setObjectName("vitalsCanvas")
         self._build_plots()
 
@@ -290,6 +314,7 @@ class VitalsPanel(ObservesHooks, QWidget):
 
         for domain, inds in self._domains.items():
             self._select(domain, inds[0].code)
+        self._reflow_plots(max(self.canvas.width(), 3 * MIN_PLOT_WIDTH), max(self.canvas.height(), 3 * MIN_PLOT_HEIGHT))
         self.setup_hooks()
         self._backfill()
         self._follow_clock()
@@ -352,7 +377,12 @@ class VitalsPanel(ObservesHooks, QWidget):
         return CURVE_COLOURS[siblings.index(ind) % len(CURVE_COLOURS)]
 
     def _build_plots(self) -> None:
-        columns = 3 if len(self._domains) > 4 else 2
+        self._plot_columns = 0
+        self._titles: dict[str, str] = {}
+        self._title_width = 400
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(TITLE_POINT_SIZE)
+        self._title_metrics = QFontMetrics(title_font)
         tick_font = QFont(self.font())
         tick_font.setPointSizeF(max(tick_font.pointSizeF(), 9.0) * 0.95)
         first: pg.PlotItem | None = None
@@ -362,7 +392,7 @@ class VitalsPanel(ObservesHooks, QWidget):
             # no context menu: a wall display follows the clock, and the menu's widgets cost
             # ~6 ms a plot at start-up
             plot = pg.PlotItem(enableMenu=False, axisItems={"left": left, "bottom": bottom})
-            self.canvas.addItem(plot, row=i // columns, col=i % columns)
+            _title_follows_column(plot.titleLabel)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
             # no grid: a translucent grid costs ~6x the curves on the software rasterizer
@@ -392,7 +422,8 @@ class VitalsPanel(ObservesHooks, QWidget):
         axis.set_scale(good, span)
         # the axis speaks the selected indicator's units; the title says which one it is
         name = f"{labels.name(ind)} ({ind.unit})" if ind.unit else labels.name(ind)
-        plot.setTitle(f"{domain} · {name}", size="12pt")
+        self._titles[domain] = f"{domain} · {name}"
+        self._set_title(domain)
         for line in self._threshold_lines.get(domain, []):
             plot.removeItem(line)
         lines = []
@@ -413,6 +444,40 @@ class VitalsPanel(ObservesHooks, QWidget):
             self._tiles[previous].set_selected(False)
         if code in self._tiles:
             self._tiles[code].set_selected(True)
+
+    def _reflow_plots(self, width: int, height: int) -> None:
+        """Columns for the width (at most 3), but never so few that a row gets shorter than
+        MIN_PLOT_HEIGHT; titles are elided to the column width so that a long one never pushes
+        the grid off the side of a narrow dock."""
+        if not getattr(self, "_plots", None):
+            return  # not built yet
+        count = len(self._plots)
+        spacing = 12  # the layout's margins and spacing per column
+        column = max(MIN_PLOT_WIDTH, max(p.minimumWidth() for p in self._plots.values()) + spacing)
+        by_width = max(1, min(3, width // column))
+        rows_that_fit = max(1, height // MIN_PLOT_HEIGHT)
+        columns = min(3, max(by_width, -(-count // rows_that_fit)))
+        self._title_width = max(60, width // columns - 24)
+        for domain in self._plots:
+            self._set_title(domain)
+        if columns == self._plot_columns:
+            return
+        self._plot_columns = columns
+        for plot in self._plots.values():
+            if plot.scene() is not None:
+                self.canvas.removeItem(plot)
+        for i, plot in enumerate(self._plots.values()):
+            self.canvas.addItem(plot, row=i // columns, col=i % columns)
+
+    def _set_title(self, domain: str) -> None:
+        """The plot's title elided to its column (the full title is the tool tip)."""
+        title = self._titles.get(domain)
+        if title is None:
+            return
+        plot = self._plots[domain]
+        shown = self._title_metrics.elidedText(title, Qt.TextElideMode.ElideRight, self._title_width)
+        plot.setTitle(shown, size=f"{TITLE_POINT_SIZE}pt")
+        plot.titleLabel.setToolTip(title)
 
     def _reflow_tiles(self, columns: int) -> None:
         """Lay the tiles out in `columns` columns (only when the count changes: re-adding

@@ -165,3 +165,21 @@ def test_a_panel_deleted_without_teardown_stops_listening(qtbot, catalog, store,
     panel = VitalsPanel(catalog, store, hooks, clock)
     panel.deleteLater()
     qtbot.waitUntil(lambda: len(hooks.samples_did_arrive) == 0, timeout=1000)
+
+
+def test_plots_reflow_to_the_width_instead_of_running_off_the_side(catalog, store, hooks, clock, qtbot):
+    from commandcenter.ui.vitals import VitalsPanel
+
+    panel = VitalsPanel(catalog, store, hooks, clock, window_s=300)
+    qtbot.addWidget(panel)
+    panel.resize(1800, 700)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.canvas.ci.layout.columnCount() == 3)
+    panel.resize(620, 1000)  # a narrow, tall dock: two columns of readable rows
+    qtbot.waitUntil(lambda: panel._plot_columns == 2)
+    qtbot.wait(50)
+    right = max(p.mapRectToScene(p.boundingRect()).right() for p in (panel.plot(d) for d in panel.domains()))
+    assert right <= panel.canvas.width() + 1, (right, panel.canvas.width())
+    assert all(panel.plot(d).titleLabel.toolTip() for d in panel.domains())  # full titles kept
+    panel.resize(620, 420)  # narrow and short: rows would be slivers, so three columns
+    qtbot.waitUntil(lambda: panel._plot_columns == 3)
