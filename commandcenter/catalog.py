@@ -275,8 +275,20 @@ def _load_event_types(path: Path, departments: dict[str, Department]) -> dict[st
             name_en=f.text(item, "name_en", where),
             category=category,
             departments=tuple(responders),
+            icon=_icon(f, item, where),
         )
     return out
+
+
+# the glyphs map/static/points.js can draw inside an incident
+EVENT_ICONS = frozenset({"water", "fire", "traffic", "power", "medical", "hazard", "people", "building", "dot"})
+
+
+def _icon(f: "_File", item: dict, where: str) -> str:
+    icon = f.text(item, "icon", where, optional=True) or "dot"
+    if icon not in EVENT_ICONS:
+        raise f.error(f"{where}.icon", f"unknown icon {icon!r} (one of {', '.join(sorted(EVENT_ICONS))})")
+    return icon
 
 
 def _load_indicators(path: Path, org_units: dict[str, OrgUnit]) -> dict[str, Indicator]:

@@ -51,6 +51,8 @@ class EventType:
     # departments that usually respond, lead first (the default dispatch of a simulated
     # command room, and the first suggestion in the dispatch form)
     departments: tuple[str, ...] = ()
+    # the map's glyph for the type (map/static/points.js GLYPHS); data, so a city can change it
+    icon: str = "dot"
 
 
 @dataclass(frozen=True)

@@ -118,12 +118,40 @@ def incident_delta(row: dict, catalog: Catalog, *, lang: str = "zh") -> dict:
         "status": str(row.get("status") or ""),
         "category": category,
         "category_name": (event_type.name_en if english else event_type.name_zh) if event_type else category,
+        "icon": event_type.icon if event_type else "dot",
         "org_unit": unit_code,
         "org_unit_name": (unit.name_en if english else unit.name_zh) if unit else unit_code,
         "lon": float(lon),
         "lat": float(lat),
     }
     return {"op": "upsert", "layer": "incidents", "id": incident_id, "props": props}
+
+
+INCIDENT_ROW_FIELDS = ("id", "title", "severity", "status", "category", "org_unit", "lon", "lat")
+
+
+def incident_rows_delta(rows: list[tuple]) -> tuple[dict, list[str], int]:
+    """One compact delta carrying many incidents (the map's initial load).
+
+    `rows` are tuples in INCIDENT_ROW_FIELDS order (Store.open_incidents_for_map). Names of
+    categories and org units are not repeated per row: the page has them in its config.
+    Returns the delta, the ids it carries, and how many rows were left out (no valid id or
+    position), so 100k incidents cost one small message per field instead of 100k dicts.
+    """
+    out = []
+    ids = []
+    skipped = 0
+    for incident_id, title, severity, status, category, unit, lon, lat in rows:
+        if not isinstance(incident_id, str) or not incident_id or len(incident_id) > MAX_ID_LENGTH:
+            skipped += 1
+            continue
+        if not _finite(lon) or not _finite(lat):
+            skipped += 1
+            continue
+        out.append([incident_id, title or "", severity or "", status or "", category or "", unit or "", lon, lat])
+        ids.append(incident_id)
+    delta = {"op": "rows", "layer": "incidents", "fields": list(INCIDENT_ROW_FIELDS), "rows": out}
+    return delta, ids, skipped
 
 
 def remove_delta(layer: str, feature_id: str) -> dict:
@@ -222,8 +250,11 @@ def is_open_incident(row: dict | None) -> bool:
 
 
 def batch_script(deltas: list[dict]) -> str:
-    """The one JavaScript call applying a batch: the JSON is a literal, never evaluated text."""
-    return "ccApply(" + json.dumps(deltas, ensure_ascii=True, allow_nan=False) + ");"
+    """The one JavaScript call applying a batch: the JSON travels as a string literal and the
+    page parses it with JSON.parse, so it is data, never evaluated code (and V8 parses a large
+    JSON string about twice as fast as the same object literal)."""
+    text = json.dumps(deltas, ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+    return "ccApply(" + json.dumps(text) + ");"
 
 
 def _finite(value: Any) -> bool:

@@ -58,6 +58,22 @@ DEFAULT_LABELS: dict[str, Any] = {
     },
 }
 
+# The page's own scripts, in load order: the point layer class, the core (deltas, bridge,
+# layers, legend), then the overlays and tools built on the core.
+PAGE_SCRIPTS = ("points.js", "map.js", "overlays.js", "tools.js")
+
+# Unit status colours (the resource machine's states): free units stand out in green.
+UNIT_STATUS_COLOURS = {
+    "available": "#22c55e",
+    "assigned": "#f59e0b",
+    "en_route": "#f59e0b",
+    "on_scene": "#ef4444",
+    "returning": "#38bdf8",
+    "out_of_service": "#475569",
+}
+SITE_COLOURS = {"hospital": "#e11d48", "shelter": "#16a34a", "school": "#7c3aed"}
+TRAIL_MINUTES = 15
+
 # Radius in pixels per severity: the worst events are the ones seen first from across a room.
 SEVERITY_RADIUS = {"I": 11, "II": 9, "III": 7, "IV": 6}
 
@@ -138,6 +154,14 @@ def build_page(
         # yet shown) has none, and fitting a 0x0 map throws inside Leaflet.
         "bounds": [[south, west], [north, east]],
         "fitPadding": 12,
+        "unitStatusColours": UNIT_STATUS_COLOURS,
+        "siteColours": SITE_COLOURS,
+        "trailMinutes": TRAIL_MINUTES,
+        "clusterMaxZoom": 15,
+        "orgUnits": _org_config(catalog, name),
+        # names the compact incident rows refer to by code (map/bridge.py incident_rows_delta)
+        "categoryNames": {code: (t.name_en if lang == "en" else t.name_zh) for code, t in catalog.event_types.items()},
+        "categoryIcons": {code: t.icon for code, t in catalog.event_types.items()},
     }
     root = fmap.get_root()
     root.html.add_child(
@@ -148,9 +172,24 @@ def build_page(
     # Deferred scripts run after the parser has run folium's inline script (which sits at the
     # end of the document), in document order: the channel library first, then ours.
     root.header.add_child(Element('<script defer src="qrc:///qtwebchannel/qwebchannel.js"></script>'))
-    root.header.add_child(Element(f'<script defer src="{base}/static/map.js"></script>'))
+    for script in PAGE_SCRIPTS:
+        root.header.add_child(Element(f'<script defer src="{base}/static/{script}"></script>'))
     page = root.render()
     return _with_csp(page)
+
+
+def _org_config(catalog: Catalog, unit_name) -> list[dict]:
+    """The org tree for drill-down: code, level, parent, name and outline ([lat, lon] pairs)."""
+    units = []
+    for unit in sorted(catalog.org_units.values(), key=lambda u: (u.level.value.rank, u.code)):
+        units.append({
+            "code": unit.code,
+            "level": unit.level.code,
+            "parent": unit.parent,
+            "name": unit_name(unit),
+            "ring": [[round(lat, 6), round(lon, 6)] for lon, lat in unit.polygon],
+        })
+    return units
 
 
 def _merge_labels(labels: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -254,7 +293,9 @@ def _html_text(text: str) -> str:
 def _json_for_html(value: Any) -> str:
     """JSON that cannot close the <script> element it sits in."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    # harmless inside JSON, but kept out so no page text ever looks like a template literal
+    return text.replace("`", "\\u0060").replace("$", "\\u0024")
 
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)

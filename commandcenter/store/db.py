@@ -131,6 +131,14 @@ class Store:
             (limit,),
         )
 
+    def open_incidents_for_map(self) -> list[tuple]:
+        """(id, title, severity, status, category, org_unit, lon, lat) of every open incident.
+
+        The map's initial load: all of them (100k must be fine), as plain tuples, without the
+        per-row dict and extra-field decoding of `query`.
+        """
+        return _open_incidents_for_map(self.conn)
+
     def tasks_for(self, incident_id: str) -> list[dict]:
         return self.query(
             "SELECT * FROM tasks WHERE incident_id=? ORDER BY dispatched_ms", (incident_id,)
@@ -457,6 +465,28 @@ class Store:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+_MAP_INCIDENTS_SQL = (
+    "SELECT id, title, severity, status, category, org_unit, lon, lat FROM incidents "
+    "WHERE status NOT IN ('closed','cancelled')"
+)
+
+
+def _open_incidents_for_map(conn: sqlite3.Connection) -> list[tuple]:
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples
+    return cursor.execute(_MAP_INCIDENTS_SQL).fetchall()
+
+
+def read_open_incidents_for_map(path: str | Path) -> list[tuple]:
+    """Store.open_incidents_for_map through a read-only connection of its own: safe on a worker
+    thread while the store's writer goes on (WAL readers see the last commit)."""
+    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+    try:
+        return _open_incidents_for_map(conn)
+    finally:
+        conn.close()
 
 
 def _row(row: sqlite3.Row) -> dict:

@@ -7,6 +7,8 @@ import os
 import signal
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from shiboken6 import isValid
 
 from commandcenter.domain.commands import report_incident, transition
@@ -97,12 +99,15 @@ def wait_js(qtbot, view, script, expected, timeout=JS_TIMEOUT_MS):
 
 
 def _marker_colours(qtbot, view):
-    script = (
-        "(function () { var c = []; ccFolium.map.eachLayer(function (l) {"
-        " if (l instanceof L.CircleMarker && l.options.ccLayer === 'incidents') c.push(l.options.fillColor); });"
-        " return JSON.stringify(c.sort()); })()"
-    )
-    return json.loads(run_js(qtbot, view, script))
+    return json.loads(run_js(qtbot, view, "JSON.stringify(ccMap.points.incidents.fills())"))
+
+
+def click_at(qtbot, view, script):
+    """A real left click at the container point a script returns ({x, y}), after a paint."""
+    qtbot.wait(100)  # the layers draw on the next animation frame
+    point = run_js(qtbot, view, "JSON.stringify(%s)" % script)
+    point = json.loads(point)
+    QTest.mouseClick(view.focusProxy(), Qt.LeftButton, Qt.NoModifier, QPoint(round(point["x"]), round(point["y"])))
 
 
 @pytest.fixture
@@ -280,13 +285,10 @@ def test_clicking_an_incident_emits_its_id(qtbot, view, seeded):
     wait_js(qtbot, view, "window.ccStats.incidents", 3)
     target = seeded[1]
     with qtbot.waitSignal(view.incident_clicked, timeout=JS_TIMEOUT_MS) as blocker:
-        run_js(
-            qtbot,
-            view,
-            "ccFolium.map.eachLayer(function (l) { if (l.options.ccId === %s) l.fire('click'); }); true"
-            % json.dumps(target),
-        )
+        click_at(qtbot, view, "ccMap.points.incidents.containerPointOf(%s)" % json.dumps(target))
     assert blocker.args == [target]
+    # the click opened the incident's popup too
+    wait_js(qtbot, view, POPUP_TITLE, "地下通道积水")
 
     with qtbot.waitSignal(view.incident_clicked, timeout=JS_TIMEOUT_MS) as blocker:
         run_js(

@@ -26,20 +26,114 @@
     var map = handles.map || findMap();
     var bridge = null;
     var early = [];  // messages raised before the channel is up
-    var highlighted = null;
-
-    var incidents = {
-        group: L.layerGroup(),
-        markers: new Map()  // id -> {marker, props}
-    };
-    // The map's own canvas renderer (preferCanvas): incidents share the canvas with the
-    // boundaries and, drawn last, sit on top of them for both painting and hit-testing.
+    // Imported layers share the map's canvas renderer (preferCanvas) with the boundaries.
     var renderer = map.options.preferCanvas ? undefined : L.canvas({padding: 0.5});
-    incidents.group.addTo(map);
-    L.control.scale({imperial: false}).addTo(map);
-    if (handles.layerControl) {
-        handles.layerControl.addOverlay(incidents.group, escapeHtml(label("incidents")));
+
+    // Live point layers, each its own canvas (points.js); map.js asks them what is under
+    // the pointer, top layer first. Incidents cluster; the others are few enough to show all.
+    var STATUS_RANK = {reported: 1, verifying: 1, confirmed: 0, responding: 0, contained: 2, recovery: 3};
+    var SEVERITY_RANK = {I: 0, II: 1, III: 2, IV: 3};
+    var points = {};
+    var pointOrder = [];  // bottom to top
+    var highlighted = null;  // {layer, id}
+
+    function severityColour(code) {
+        var colours = cfg.severityColours || {};
+        return colours[code] || DEFAULT_COLOUR;
     }
+
+    var LOOKS = {
+        incidents: function (props) {
+            var radii = cfg.severityRadius || {};
+            var rank = SEVERITY_RANK[props.severity];
+            return {
+                fill: severityColour(props.severity) === DEFAULT_COLOUR && props.colour ? text(props.colour) : severityColour(props.severity),
+                stroke: "#0b1220",
+                radius: radii[props.severity] || 6,
+                glyph: text(props.icon) || (cfg.categoryIcons || {})[props.category] || "dot",
+                glyphColour: rank === 2 ? "#0b1220" : "#ffffff",
+                rank: rank === undefined ? 4 : rank
+            };
+        },
+        units: function (props) {
+            var colours = cfg.unitStatusColours || {};
+            var heading = Number(props.heading);
+            var moving = isFinite(heading) && Number(props.speed) > 0.5;
+            return {
+                fill: colours[props.status] || "#94a3b8",
+                stroke: "#0b1220",
+                radius: 8,
+                shape: moving ? "arrow" : "circle",
+                heading: moving ? heading : 0,
+                glyph: moving ? "" : "dot",
+                rank: props.status === "available" ? 0 : 1,
+                label: props.name
+            };
+        },
+        sensors: function (props) {
+            return {
+                fill: text(props.colour) || "#64748b",
+                stroke: "#0b1220",
+                radius: 7,
+                glyph: "sensor",
+                glyphColour: "#0b1220",
+                rank: 0,
+                label: props.value_text
+            };
+        },
+        cameras: function (props) {
+            return {fill: "#475569", stroke: "#e2e8f0", radius: 7, shape: "square", glyph: "camera", rank: 0};
+        },
+        sites: function (props) {
+            var kinds = cfg.siteColours || {};
+            return {
+                fill: kinds[props.kind] || "#64748b",
+                stroke: "#0b1220",
+                radius: 8,
+                shape: "square",
+                glyph: text(props.kind),
+                rank: 0,
+                label: props.name
+            };
+        }
+    };
+
+    function addPointLayer(name, options) {
+        var layer = new L.CCPoints(Object.assign({name: name, look: LOOKS[name], pane: "ccPoints"}, options || {}));
+        points[name] = layer;
+        pointOrder.push(name);
+        layer.addTo(map);
+        if (handles.layerControl) {
+            handles.layerControl.addOverlay(layer, escapeHtml(label(name)));
+        }
+        return layer;
+    }
+
+    // Points sit above the boundaries' shared canvas and under popups and tooltips.
+    map.createPane("ccPoints").style.zIndex = 450;
+    map.createPane("ccHeat").style.zIndex = 420;
+    map.createPane("ccFloors").style.zIndex = 410;
+    map.createPane("ccFallback").style.zIndex = 250;
+    map.getPane("ccHeat").style.pointerEvents = "none";
+    map.getPane("ccFloors").style.pointerEvents = "none";
+    map.getPane("ccFallback").style.pointerEvents = "none";
+
+    addPointLayer("sites", {labelMinZoom: 15});
+    addPointLayer("cameras");
+    addPointLayer("sensors", {labelMinZoom: 13});
+    addPointLayer("units", {labelMinZoom: 16, trailColour: "#7dd3fc"}).setTrailMinutes(cfg.trailMinutes || 15);
+    var incidents = addPointLayer("incidents", {
+        cluster: true,
+        lookKey: function (props) {
+            return props.severity + "|" + props.category + "|" + props.icon + "|" + props.colour;
+        },
+        clusterMaxZoom: cfg.clusterMaxZoom || 15,
+        clusterColour: function (rank) {
+            var code = ["I", "II", "III", "IV"][rank];
+            return code ? severityColour(code) : DEFAULT_COLOUR;
+        }
+    });
+    L.control.scale({imperial: false}).addTo(map);
 
     var imported = new Map();  // "import:<name>" -> {group, title, colour, count}
     var controlTitles = new Map();  // Leaflet stamp of an overlay -> its label text
@@ -48,7 +142,7 @@
 
     var basemap = null;  // {layer, name}: the one offline base layer, when the app has one
 
-    window.ccStats = {incidents: 0, layers: {}, basemap: null};
+    window.ccStats = {incidents: 0, points: {}, layers: {}, basemap: null};
 
     /* Fit the city once the map has a size; a hidden view gets one only when first shown. */
     // The city stays fitted to the view as the view gets its size (a page may load in a
@@ -83,9 +177,10 @@
         if (size.x <= 0 || size.y <= 0) {
             return;
         }
-        if (!sized && highlighted !== null && incidents.markers.has(highlighted)) {
-            // an incident focused while the map was hidden keeps the view
-            map.setView(incidents.markers.get(highlighted).marker.getLatLng(), cfg.focusZoom || 15, {animate: false});
+        var focused = highlighted !== null ? points[highlighted.layer].latLng(highlighted.id) : null;
+        if (!sized && focused !== null) {
+            // a feature focused while the map was hidden keeps the view
+            map.setView(focused, cfg.focusZoom || 15, {animate: false});
         } else if (!moved) {
             fitCity();
         }
@@ -142,20 +237,6 @@
         send({type: "error", message: text(message).slice(0, MAX_MESSAGE)});
     }
 
-    function styleFor(props) {
-        var colours = cfg.severityColours || {};
-        var radii = cfg.severityRadius || {};
-        var colour = colours[props.severity] || props.colour || DEFAULT_COLOUR;
-        return {
-            radius: radii[props.severity] || 6,
-            color: "#0b1220",
-            weight: 1.5,
-            opacity: 1,
-            fillColor: colour,
-            fillOpacity: 0.9
-        };
-    }
-
     function statusText(code) {
         var statuses = (cfg.labels || {}).statuses || {};
         return statuses[code] || text(code);
@@ -172,78 +253,152 @@
         var root = L.DomUtil.create("div", "cc-popup");
         var title = L.DomUtil.create("div", "cc-popup-title", root);
         title.appendChild(document.createTextNode(text(props.title)));
-        row(root, "severity", [text(props.severity), text(props.severity_label)].join(" ").trim());
+        row(root, "severity", [text(props.severity), text(props.severity_label || severityText(props.severity))].join(" ").trim());
         row(root, "status", statusText(props.status));
-        row(root, "category", props.category_name || props.category);
-        row(root, "org_unit", props.org_unit_name || props.org_unit);
+        row(root, "category", props.category_name || (cfg.categoryNames || {})[props.category] || props.category);
+        row(root, "org_unit", props.org_unit_name || unitName(props.org_unit));
         return root;
     }
 
-    function tooltipNode(props) {
-        var node = L.DomUtil.create("div", "cc-tooltip");
-        node.appendChild(document.createTextNode(text(props.title)));
-        return node;
-    }
-
-    function upsertIncident(id, props) {
-        var lat = Number(props.lat);
-        var lon = Number(props.lon);
-        if (!isFinite(lat) || !isFinite(lon)) {
-            throw new Error("incident " + id + " has no valid position");
-        }
-        var style = styleFor(props);
-        var entry = incidents.markers.get(id);
-        if (entry === undefined) {
-            var options = Object.assign({bubblingMouseEvents: false, ccLayer: "incidents", ccId: id}, style);
-            if (renderer !== undefined) {
-                options.renderer = renderer;
+    function unitName(code) {
+        var units = cfg.orgUnits || [];
+        for (var i = 0; i < units.length; i++) {
+            if (units[i].code === code) {
+                return units[i].name;
             }
-            var marker = L.circleMarker([lat, lon], options);
-            marker.bindTooltip(tooltipNode(props), {className: "cc-incident-tooltip", direction: "top"});
-            marker.bindPopup(popupNode(props), {maxWidth: 360});
-            marker.on("click", function () {
-                send({type: "feature_clicked", layer: "incidents", id: id});
-            });
-            entry = {marker: marker, props: props};
-            incidents.markers.set(id, entry);
-            incidents.group.addLayer(marker);
-        } else {
-            entry.props = props;
-            entry.marker.setLatLng([lat, lon]);
-            entry.marker.setRadius(style.radius);
-            entry.marker.setStyle(highlighted === id ? Object.assign({}, style, HIGHLIGHT) : style);
-            entry.marker.setTooltipContent(tooltipNode(props));
-            entry.marker.setPopupContent(popupNode(props));
         }
+        return text(code);
     }
 
-    function removeIncident(id) {
-        var entry = incidents.markers.get(id);
-        if (entry === undefined) {
+    /* The popup of a unit, sensor, camera or site: a title and the rows the app sent,
+     * [label, value] pairs already in the user's language, inserted as text. */
+    function rowsPopupNode(props) {
+        var root = L.DomUtil.create("div", "cc-popup");
+        var title = L.DomUtil.create("div", "cc-popup-title", root);
+        title.appendChild(document.createTextNode(text(props.title || props.name)));
+        (Array.isArray(props.rows) ? props.rows : []).slice(0, MAX_POPUP_ROWS).forEach(function (pair) {
+            if (!Array.isArray(pair)) {
+                return;
+            }
+            var line = L.DomUtil.create("div", "cc-popup-row", root);
+            var keyNode = L.DomUtil.create("span", "cc-popup-key", line);
+            keyNode.appendChild(document.createTextNode(text(pair[0])));
+            line.appendChild(document.createTextNode(text(pair[1])));
+        });
+        return root;
+    }
+
+    function featurePopup(layer, props) {
+        return layer === "incidents" ? popupNode(props) : rowsPopupNode(props);
+    }
+
+    var popup = L.popup({maxWidth: 360, autoPanPadding: [24, 24]});
+    var hover = L.tooltip({direction: "top", className: "cc-incident-tooltip", offset: [0, -8]});
+
+    function openPopupAt(layer, id) {
+        var where = points[layer].latLng(id);
+        popup.setLatLng(where).setContent(featurePopup(layer, points[layer].props(id))).openOn(map);
+    }
+
+    function pointLayer(name) {
+        var layer = points[name];
+        if (layer === undefined) {
+            throw new Error("unknown layer " + name);
+        }
+        return layer;
+    }
+
+    function focusPoint(name, id) {
+        var layer = pointLayer(name);
+        if (!layer.has(id)) {
+            throw new Error(name + " " + id + " is not on the map");
+        }
+        if (highlighted !== null && points[highlighted.layer] !== layer) {
+            points[highlighted.layer].highlight(null);
+        }
+        highlighted = {layer: name, id: id};
+        layer.highlight(id);
+        fitting = true;  // a focus is the app moving the map, and the room's view from now on
+        moved = true;
+        try {
+            map.setView(layer.latLng(id), Math.max(map.getZoom(), cfg.focusZoom || 15), {animate: false});
+        } finally {
+            fitting = false;
+        }
+        openPopupAt(name, id);
+    }
+
+    /* The top-most drawn feature under a container point, or null. */
+    function hitAt(containerPoint) {
+        for (var i = pointOrder.length - 1; i >= 0; i--) {
+            var layer = points[pointOrder[i]];
+            if (!map.hasLayer(layer)) {
+                continue;
+            }
+            var hit = layer.hitTest(containerPoint);
+            if (hit !== null) {
+                hit.layer = pointOrder[i];
+                return hit;
+            }
+        }
+        return null;
+    }
+
+    /* Clicks: a point opens its popup and tells the app (which opens its detail panel); a
+     * cluster zooms to the points it stands for; anything else goes to the map tools. */
+    var clickHandlers = [];
+    map.on("click", function (event) {
+        var hit = hitAt(event.containerPoint);
+        if (hit !== null && hit.kind === "point") {
+            openPopupAt(hit.layer, hit.id);
+            send({type: "feature_clicked", layer: hit.layer, id: hit.id});
             return;
         }
-        incidents.group.removeLayer(entry.marker);
-        incidents.markers.delete(id);
-        if (highlighted === id) {
-            highlighted = null;
+        if (hit !== null && hit.kind === "cluster") {
+            map.fitBounds(hit.bounds.pad(0.2), {maxZoom: Math.max(map.getZoom() + 2, 1)});
+            return;
         }
-    }
+        for (var i = 0; i < clickHandlers.length; i++) {
+            if (clickHandlers[i](event)) {
+                return;
+            }
+        }
+    });
+    var hovered = null;
+    map.on("mousemove", function (event) {
+        var hit = hitAt(event.containerPoint);
+        var key = hit === null ? null : hit.kind === "cluster" ? "cluster" : hit.layer + "\u0000" + hit.id;
+        map.getContainer().style.cursor = hit === null ? "" : "pointer";
+        if (key === hovered) {
+            return;
+        }
+        hovered = key;
+        if (hit === null || hit.kind !== "point") {
+            map.closeTooltip(hover);
+            return;
+        }
+        var node = L.DomUtil.create("div", "cc-tooltip");
+        node.appendChild(document.createTextNode(text(hit.props.title || hit.props.name)));
+        hover.setLatLng(points[hit.layer].latLng(hit.id)).setContent(node);
+        map.openTooltip(hover);
+    });
+    map.on("mouseout", function () {
+        hovered = null;
+        map.closeTooltip(hover);
+    });
 
-    function focusIncident(id) {
-        var entry = incidents.markers.get(id);
-        if (entry === undefined) {
-            throw new Error("incident " + id + " is not on the map");
+    window.ccMap = {
+        map: map,
+        points: points,
+        hitAt: hitAt,
+        send: send,
+        label: label,
+        word: word,
+        text: text,
+        onClick: function (handler) {
+            clickHandlers.push(handler);
         }
-        if (highlighted !== null && highlighted !== id && incidents.markers.has(highlighted)) {
-            var previous = incidents.markers.get(highlighted);
-            previous.marker.setStyle(styleFor(previous.props));
-        }
-        highlighted = id;
-        entry.marker.setStyle(HIGHLIGHT);
-        entry.marker.bringToFront();
-        map.setView(entry.marker.getLatLng(), Math.max(map.getZoom(), cfg.focusZoom || 15), {animate: false});
-        entry.marker.openPopup();
-    }
+    };
 
     /* Leaflet's layer control writes overlay names with innerHTML. Imported layers are
      * registered with an empty name and get their label written here, as text. */
@@ -495,6 +650,10 @@
         legend.refresh();
     });
 
+    // Ops added by the other page scripts (tools.js, overlays.js): name -> function(delta).
+    var ops = {};
+    window.ccMap.ops = ops;
+
     function applyOne(delta) {
         if (delta === null || typeof delta !== "object") {
             throw new Error("a delta must be an object");
@@ -507,27 +666,62 @@
             setBasemap(delta);
             return;
         }
-        if (delta.layer !== "incidents") {
-            throw new Error("unknown layer " + text(delta.layer));
+        if (ops[delta.op] !== undefined) {
+            ops[delta.op](delta);
+            return;
+        }
+        var name = text(delta.layer);
+        var layer = pointLayer(name);
+        if (delta.op === "rows") {
+            applyRows(name, layer, delta);
+            return;
+        }
+        if (delta.op === "clear") {
+            layer.clear();
+            return;
         }
         var id = text(delta.id);
         if (id === "") {
             throw new Error("a delta needs an id");
         }
         if (delta.op === "upsert") {
-            upsertIncident(id, delta.props || {});
+            layer.upsert(id, delta.props || {});
         } else if (delta.op === "remove") {
-            removeIncident(id);
+            layer.remove(id);
+            if (highlighted !== null && highlighted.layer === name && highlighted.id === id) {
+                highlighted = null;
+            }
         } else if (delta.op === "focus") {
-            focusIncident(id);
+            focusPoint(name, id);
+        } else if (delta.op === "trail") {
+            layer.setTrail(id, Array.isArray(delta.points) ? delta.points : []);
         } else {
             throw new Error("unknown op " + text(delta.op));
+        }
+    }
+
+    /* Many features of one layer in a compact form: field names once, then one array per
+     * feature. A bad row is reported (the first few) and skipped; the others still land. */
+    function applyRows(name, layer, delta) {
+        var fields = delta.fields;
+        var rows = delta.rows;
+        if (!Array.isArray(fields) || !Array.isArray(rows) || fields.indexOf("id") < 0) {
+            throw new Error("rows for " + name + " need fields (with id) and rows");
+        }
+        var errors = layer.upsertRows(fields, rows);
+        var bad = errors.length;
+        errors.slice(0, 3).forEach(function (message) {
+            reportError("ccApply: " + message);
+        });
+        if (bad > 3) {
+            reportError("ccApply: " + bad + " rows of " + name + " could not be placed");
         }
     }
 
     /* Apply a batch of deltas (an array, or its JSON text); returns how many were applied.
      * A bad delta is reported and skipped, so one broken row never stalls the map. */
     window.ccApply = function (batch) {
+        var started = performance.now();
         var deltas = typeof batch === "string" ? JSON.parse(batch) : batch;
         if (!Array.isArray(deltas)) {
             deltas = [deltas];
@@ -541,7 +735,11 @@
                 reportError("ccApply: " + (err && err.message ? err.message : err));
             }
         }
-        window.ccStats.incidents = incidents.markers.size;
+        window.ccStats.applyMs = performance.now() - started;
+        window.ccStats.incidents = incidents.count();
+        pointOrder.forEach(function (name) {
+            window.ccStats.points[name] = points[name].count();
+        });
         return applied;
     };
 
