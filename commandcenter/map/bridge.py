@@ -17,14 +17,17 @@ from typing import Any
 from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.levels import Severity
 
-LAYERS = frozenset({"incidents"})
+# the live point layers of the page (map.js); feature_clicked names one of them
+LAYERS = frozenset({"incidents", "units", "sensors", "cameras", "sites"})
 IMPORT_PREFIX = "import:"  # imported layers: "import:<name>", one overlay each on the page
 LAYER_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")  # the names the layer folder accepts
 GEOMETRY_TYPES = frozenset(
     {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
 )
 MAX_PROPERTY_TEXT = 2000
-MESSAGE_TYPES = frozenset({"ready", "feature_clicked", "error"})
+MESSAGE_TYPES = frozenset({"ready", "feature_clicked", "error", "area_selected", "selection", "context"})
+MAX_SELECTION_POINTS = 500
+ORG_CODE_RE = re.compile(r"[0-9A-Za-z_-]{1,32}")
 MAX_ID_LENGTH = 64
 MAX_ERROR_LENGTH = 2000
 MAX_MESSAGE_BYTES = 16 * 1024
@@ -34,6 +37,9 @@ _FIELDS = {
     "ready": frozenset({"type"}),
     "feature_clicked": frozenset({"type", "layer", "id"}),
     "error": frozenset({"type", "message"}),
+    "area_selected": frozenset({"type", "code"}),
+    "selection": frozenset({"type", "shape"}),
+    "context": frozenset({"type", "lon", "lat"}),
 }
 
 
@@ -51,6 +57,10 @@ class PageMessage:
     layer: str | None = None
     id: str | None = None
     message: str | None = None
+    code: str | None = None
+    shape: dict | None = None  # {"type": "rect", "bounds": [w, s, e, n]} | {"type": "polygon", "ring": [[lon, lat]...]}
+    lon: float | None = None
+    lat: float | None = None
 
 
 def parse_page_message(text: Any) -> PageMessage:
@@ -78,12 +88,55 @@ def parse_page_message(text: Any) -> PageMessage:
         if not isinstance(layer, str) or layer not in LAYERS:
             raise BridgeError(f"unknown layer {layer!r}", "layer")
         return PageMessage("feature_clicked", layer=layer, id=_check_id(data.get("id")))
+    if kind == "area_selected":
+        code = data.get("code")
+        if not isinstance(code, str) or not ORG_CODE_RE.fullmatch(code):
+            raise BridgeError(f"an org unit code must be 1-32 letters, digits, _ or -, not {code!r}", "code")
+        return PageMessage("area_selected", code=code)
+    if kind == "context":
+        lon, lat = _lon_lat(data.get("lon"), data.get("lat"), "lon/lat")
+        return PageMessage("context", lon=lon, lat=lat)
+    if kind == "selection":
+        return PageMessage("selection", shape=_check_shape(data.get("shape")))
     message = data.get("message")
     if not isinstance(message, str):
         raise BridgeError("an error message needs a text 'message'", "message")
     if len(message) > MAX_ERROR_LENGTH:
         raise BridgeError(f"an error message must be at most {MAX_ERROR_LENGTH} characters", "message")
     return PageMessage("error", message=message)
+
+
+def _lon_lat(lon: Any, lat: Any, field: str) -> tuple[float, float]:
+    if not _finite(lon) or not _finite(lat) or not -180 <= lon <= 180 or not -90 <= lat <= 90:
+        raise BridgeError(f"a position needs finite lon (-180..180) and lat (-90..90), not {lon!r}, {lat!r}", field)
+    return float(lon), float(lat)
+
+
+def _check_shape(shape: Any) -> dict:
+    """A selection shape drawn on the page: a rectangle or a polygon, every number finite."""
+    if not isinstance(shape, dict):
+        raise BridgeError("a selection needs a shape object", "shape")
+    kind = shape.get("type")
+    if kind == "rect":
+        bounds = shape.get("bounds")
+        if not isinstance(bounds, list) or len(bounds) != 4:
+            raise BridgeError("a rectangle needs bounds [west, south, east, north]", "shape.bounds")
+        west, south = _lon_lat(bounds[0], bounds[1], "shape.bounds")
+        east, north = _lon_lat(bounds[2], bounds[3], "shape.bounds")
+        if west > east or south > north:
+            raise BridgeError("a rectangle's west/south must not exceed its east/north", "shape.bounds")
+        return {"type": "rect", "bounds": [west, south, east, north]}
+    if kind == "polygon":
+        ring = shape.get("ring")
+        if not isinstance(ring, list) or not 3 <= len(ring) <= MAX_SELECTION_POINTS:
+            raise BridgeError(f"a polygon needs 3 to {MAX_SELECTION_POINTS} points", "shape.ring")
+        points = []
+        for i, point in enumerate(ring):
+            if not isinstance(point, list) or len(point) != 2:
+                raise BridgeError(f"point {i} of the polygon is not [lon, lat]", "shape.ring")
+            points.append(list(_lon_lat(point[0], point[1], "shape.ring")))
+        return {"type": "polygon", "ring": points}
+    raise BridgeError(f"unknown shape type {kind!r}", "shape.type")
 
 
 def _check_id(value: Any) -> str:
@@ -154,6 +207,117 @@ def incident_rows_delta(rows: list[tuple]) -> tuple[dict, list[str], int]:
     return delta, ids, skipped
 
 
+def point_rows_delta(layer: str, fields: list[str], rows: list[list]) -> dict:
+    """Many features of one point layer (units, sensors, cameras, sites) in the compact form.
+
+    Rows without a valid id or position are left out; other values must be JSON scalars or
+    [label, value] lists (the popup rows), so nothing but text reaches the page.
+    """
+    if layer not in LAYERS:
+        raise BridgeError(f"unknown layer {layer!r}", "layer")
+    if "id" not in fields or "lon" not in fields or "lat" not in fields:
+        raise BridgeError("point rows need id, lon and lat fields", "fields")
+    at_id, at_lon, at_lat = fields.index("id"), fields.index("lon"), fields.index("lat")
+    clean = []
+    for row in rows:
+        if len(row) != len(fields):
+            continue
+        feature_id = row[at_id]
+        if not isinstance(feature_id, str) or not feature_id or len(feature_id) > MAX_ID_LENGTH:
+            continue
+        if not _finite(row[at_lon]) or not _finite(row[at_lat]):
+            continue
+        clean.append([_popup_rows(v) if isinstance(v, list) else _plain(v) for v in row])
+    return {"op": "rows", "layer": layer, "fields": list(fields), "rows": clean}
+
+
+def _popup_rows(value: list) -> list:
+    return [[_plain(pair[0]), _plain(pair[1])] for pair in value if isinstance(pair, (list, tuple)) and len(pair) == 2]
+
+
+def trail_delta(layer: str, feature_id: str, points: list[tuple[float, float, int]]) -> dict:
+    """A unit's recent track: [lon, lat, ts_ms] oldest first (non-finite points left out)."""
+    if layer not in LAYERS:
+        raise BridgeError(f"unknown layer {layer!r}", "layer")
+    clean = [[float(lon), float(lat), int(ts)] for lon, lat, ts in points if _finite(lon) and _finite(lat) and _finite(ts)]
+    return {"op": "trail", "layer": layer, "id": _check_id(feature_id), "points": clean}
+
+
+def heat_delta(points: list[tuple[float, float, float]]) -> dict:
+    """The crowd heat map: [lon, lat, weight 0..1] (weights clamped, non-finite points left out)."""
+    clean = [
+        [float(lon), float(lat), min(1.0, max(0.0, float(w)))]
+        for lon, lat, w in points
+        if _finite(lon) and _finite(lat) and _finite(w)
+    ]
+    return {"op": "heat_set", "layer": "heat", "points": clean}
+
+
+def nearest_delta(lon: float, lat: float, units: list[dict]) -> dict:
+    """Lines from an incident to its nearest units: units are {id, lon, lat, label}."""
+    lon, lat = _lon_lat(lon, lat, "lon/lat")
+    clean = []
+    for unit in units:
+        u_lon, u_lat = _lon_lat(unit.get("lon"), unit.get("lat"), "units")
+        clean.append({"id": _check_id(unit.get("id")), "lon": u_lon, "lat": u_lat, "label": _plain(unit.get("label"))})
+    return {"op": "nearest_show", "layer": "nearest", "lon": lon, "lat": lat, "units": clean}
+
+
+def fallback_delta(collection: dict) -> dict:
+    """The vector fallback basemap (rivers, water, parks, roads) from its GeoJSON."""
+    features = []
+    for feature in collection.get("features", []) if isinstance(collection, dict) else []:
+        clean = _clean_feature(feature)
+        if clean is not None:
+            features.append(clean)
+    return {"op": "fallback_set", "layer": "fallback", "features": features}
+
+
+def online_basemap_delta(url: str, title: str, max_zoom: int = 19) -> dict:
+    """An online tile layer (only when the user configured its URL)."""
+    check_tile_url(url)
+    return {"op": "basemap_set", "layer": "basemap", "name": "online", "title": title, "url": url,
+            "online": True, "minZoom": 0, "maxZoom": max_zoom}
+
+
+TILE_URL_RE = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?/[^\s\"'<>]*\{z\}[^\s\"'<>]*\{x\}[^\s\"'<>]*\{y\}[^\s\"'<>]*")
+
+
+def check_tile_url(url: Any) -> str:
+    """An http(s) tile URL template with {z}, {x} and {y}; raises BridgeError otherwise."""
+    if not isinstance(url, str) or not TILE_URL_RE.fullmatch(url):
+        raise BridgeError(
+            f"a tile URL must be http(s)://host/...{{z}}...{{x}}...{{y}}..., not {url!r}", "tiles_url"
+        )
+    return url
+
+
+def tile_origin(url: str) -> str:
+    """scheme://host[:port] of a tile URL template (what the page may then load from)."""
+    check_tile_url(url)
+    scheme, rest = url.split("://", 1)
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
+def floorplans_delta(plans: list[dict]) -> dict:
+    """Indoor floor plans: {id, title, bounds [[s, w], [n, e]], floors: [{level, title, url}]}.
+    Image URLs must be the app's own (cc://app/)."""
+    clean = []
+    for plan in plans:
+        floors = []
+        for floor in plan.get("floors", []):
+            url = floor.get("url")
+            if not isinstance(url, str) or not url.startswith("cc://app/"):
+                raise BridgeError(f"floor plan images must come from cc://app/, not {url!r}", "floors.url")
+            floors.append({"level": str(floor.get("level")), "title": str(floor.get("title") or ""), "url": url})
+        (south, west), (north, east) = plan["bounds"]
+        _lon_lat(west, south, "bounds")
+        _lon_lat(east, north, "bounds")
+        clean.append({"id": _check_id(plan.get("id")), "title": str(plan.get("title") or ""),
+                      "bounds": [[south, west], [north, east]], "floors": floors})
+    return {"op": "floorplans_set", "layer": "floorplans", "plans": clean}
+
+
 def remove_delta(layer: str, feature_id: str) -> dict:
     """The delta taking one feature off a layer."""
     if layer not in LAYERS:
@@ -182,7 +346,8 @@ def layer_delta(layer: Any) -> dict:
         clean = _clean_feature(feature)
         if clean is not None:
             features.append(clean)
-    return {"op": "layer_set", "layer": IMPORT_PREFIX + name, "title": name, "features": features}
+    kind = getattr(layer, "kind", "features")
+    return {"op": "layer_set", "layer": IMPORT_PREFIX + name, "title": name, "kind": str(kind), "features": features}
 
 
 def layer_remove_delta(name: str) -> dict:

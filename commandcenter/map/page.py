@@ -46,6 +46,22 @@ DEFAULT_LABELS: dict[str, Any] = {
     "status": "状态",
     "category": "类型",
     "org_unit": "属地",
+    "legend": "图例",
+    "layer_count": "{n} 个要素",
+    "severity_I": "特别重大",
+    "severity_II": "重大",
+    "severity_III": "较大",
+    "severity_IV": "一般",
+    "units": "救援力量",
+    "sensors": "感知设备",
+    "cameras": "视频监控",
+    "sites": "重点场所",
+    "heat": "人群密度",
+    "floorplans": "室内平面图",
+    "tool_box": "框选",
+    "tool_polygon": "圈选",
+    "tool_measure": "测距",
+    "tool_clear": "清除",
     "statuses": {
         "reported": "已上报",
         "verifying": "核实中",
@@ -301,8 +317,18 @@ def _json_for_html(value: Any) -> str:
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 
 
-def _with_csp(page: str) -> str:
-    """Insert a Content-Security-Policy allowing exactly the page's inline scripts."""
+def _with_csp(
+    page: str,
+    *,
+    sources: tuple[str, ...] = ("cc:",),
+    script_sources: tuple[str, ...] = ("cc:", "qrc:"),
+    connect_sources: tuple[str, ...] = ("cc:", "qrc:"),
+) -> str:
+    """Insert a Content-Security-Policy allowing exactly the page's inline scripts.
+
+    The defaults fit the app's page (cc:// assets, qrc:// channel); the exported situation
+    page (map/situation.py) passes its own origins: none at all, or the files beside it.
+    """
     hashes = sorted(
         {
             "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
@@ -312,11 +338,11 @@ def _with_csp(page: str) -> str:
     policy = "; ".join(
         [
             "default-src 'none'",
-            "script-src cc: qrc: " + " ".join(hashes),
-            "style-src cc: 'unsafe-inline'",
-            "img-src cc: data:",
-            "font-src cc:",
-            "connect-src cc: qrc:",
+            "script-src " + (" ".join((*script_sources, *hashes)) or "'none'"),
+            "style-src " + " ".join((*sources, "'unsafe-inline'")),
+            "img-src " + " ".join((*sources, "data:")),
+            "font-src " + (" ".join(sources) or "'none'"),
+            "connect-src " + (" ".join(connect_sources) or "'none'"),
             "base-uri 'none'",
             "form-action 'none'",
         ]
@@ -326,3 +352,9 @@ def _with_csp(page: str) -> str:
         raise ValueError("folium produced a page without <head>")
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
     return page.replace(head, f"{head}\n    {meta}", 1)
+
+
+# Shared with map/situation.py, the standalone page exported for people without the app.
+with_csp = _with_csp
+html_text = _html_text
+json_for_html = _json_for_html

@@ -113,6 +113,10 @@ class MapView(QWebEngineView):
 
     map_ready = Signal()
     incident_clicked = Signal(str)
+    feature_clicked = Signal(str, str)  # layer, id: any point layer (incidents too)
+    area_selected = Signal(str)  # org unit code the user drilled into
+    selection_made = Signal(dict)  # the shape drawn: {"type": "rect"|"polygon", ...}
+    context_requested = Signal(float, float)  # lon, lat of a right-click
     # Private hop to the GUI thread: the hook may fire on whichever thread committed.
     _incident_ids_changed = Signal(list)
 
@@ -251,6 +255,22 @@ class MapView(QWebEngineView):
         self._schedule()
         return True
 
+    def run_tool(self, tool: str | None) -> None:
+        """Switch the page's map tool: "box", "polygon", "measure", or None for none."""
+        self._send_now({"op": "tool_set", "layer": "tools", "tool": tool})
+
+    def drill_to(self, code: str) -> bool:
+        """Show one org unit (fitted, outlined, in the breadcrumb); False for an unknown code."""
+        if code not in self._catalog.org_units:
+            return False
+        self._send_now({"op": "drill_to", "layer": "drill", "code": code})
+        return True
+
+    def _send_now(self, delta: dict) -> None:
+        """Deltas that are commands rather than data: in order, after what is queued."""
+        self._enqueue({**delta, "id": f"#{delta['op']}"})
+        self._schedule()
+
     def shutdown(self) -> None:
         """Stop observing and delivering, and release the page before its profile. Idempotent."""
         if self._closing:
@@ -295,8 +315,18 @@ class MapView(QWebEngineView):
         if message.type == "ready":
             self._on_page_ready()
         elif message.type == "feature_clicked":
+            self.feature_clicked.emit(message.layer, message.id)
             if message.layer == INCIDENTS:
                 self.incident_clicked.emit(message.id)
+        elif message.type == "area_selected":
+            if message.code in self._catalog.org_units:
+                self.area_selected.emit(message.code)
+            else:
+                log.warning("map: the page selected an unknown org unit %s", message.code)
+        elif message.type == "selection":
+            self.selection_made.emit(message.shape)
+        elif message.type == "context":
+            self.context_requested.emit(message.lon, message.lat)
         elif message.type == "error":
             log.warning("map page: %s", message.message)
 
@@ -381,6 +411,16 @@ class MapView(QWebEngineView):
             "org_unit": self.tr("Area"),
             "statuses": {code: labels.incident_status(code) for code in INCIDENT.states},
             "legend": self.tr("Legend"),
+            "units": self.tr("Units"),
+            "sensors": self.tr("Sensors"),
+            "cameras": self.tr("Cameras"),
+            "sites": self.tr("Key sites"),
+            "heat": self.tr("Crowd density"),
+            "floorplans": self.tr("Floor plans"),
+            "tool_box": self.tr("Box"),
+            "tool_polygon": self.tr("Lasso"),
+            "tool_measure": self.tr("Measure"),
+            "tool_clear": self.tr("Clear"),
             "layer_count": self.tr("{n} features"),
             **{f"severity_{s.name}": labels.severity(s.name) for s in Severity},
         }

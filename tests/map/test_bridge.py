@@ -38,7 +38,7 @@ def test_known_messages_parse():
         (_msg(type="navigate", url="http://x"), "type"),
         (_msg(layer="incidents", id="a"), "type"),
         (_msg(type=["ready"]), "type"),
-        (_msg(type="feature_clicked", layer="units", id="a"), "layer"),
+        (_msg(type="feature_clicked", layer="secrets", id="a"), "layer"),
         (_msg(type="feature_clicked", id="a"), "layer"),
         (_msg(type="feature_clicked", layer="incidents"), "id"),
         (_msg(type="feature_clicked", layer="incidents", id=""), "id"),

@@ -397,7 +397,15 @@
         text: text,
         onClick: function (handler) {
             clickHandlers.push(handler);
-        }
+        },
+        /* An overlay in the layer control, its name written as text (patchLayerControl). */
+        addOverlay: function (layer, title) {
+            if (handles.layerControl) {
+                controlTitles.set(L.stamp(layer), text(title));
+                handles.layerControl.addOverlay(layer, "");
+            }
+        },
+        onBasemap: null
     };
 
     /* Leaflet's layer control writes overlay names with innerHTML. Imported layers are
@@ -521,7 +529,8 @@
             visible = map.hasLayer(entry.group);
             dropLayer(key);
         }
-        var colour = paletteColour(title);
+        var kind = text(delta.kind) || "features";
+        var colour = kind === "cap" ? "#f59e0b" : paletteColour(title);
         var point = {radius: 5, color: "#0b1220", weight: 1, opacity: 1, fill: true, fillColor: colour, fillOpacity: 0.95};
         var options = {
             bubblingMouseEvents: false,
@@ -532,6 +541,11 @@
                     return point;
                 }
                 var area = type === "Polygon" || type === "MultiPolygon";
+                if (kind === "cap") {
+                    // a warning area in its warning colour (red/orange/yellow/blue), dashed
+                    var warn = text(feature.properties && feature.properties.colour) || colour;
+                    return {color: warn, weight: 2.5, opacity: 1, dashArray: "8 5", fill: true, fillColor: warn, fillOpacity: 0.18};
+                }
                 return {color: colour, weight: 2, opacity: 0.95, fill: area, fillColor: colour, fillOpacity: 0.12};
             },
             pointToLayer: function (feature, latlng) {
@@ -554,7 +568,7 @@
         if (visible) {
             group.addTo(map);
         }
-        entry = {group: group, title: title, colour: colour, count: group.getLayers().length};
+        entry = {group: group, title: title, colour: colour, count: group.getLayers().length, kind: kind};
         imported.set(key, entry);
         if (handles.layerControl) {
             controlTitles.set(L.stamp(group), title);
@@ -601,8 +615,10 @@
      * its last tiles (maxNativeZoom) rather than leave the room looking at an empty map. */
     function setBasemap(delta) {
         var url = text(delta.url);
-        if (url.indexOf("cc://app/tiles/") !== 0) {
-            throw new Error("a basemap must come from cc://app/tiles/");
+        var online = delta.online === true;
+        if (online ? !/^https?:\/\/[^\/]+\/.*\{z\}.*\{x\}.*\{y\}/.test(url) : url.indexOf("cc://app/tiles/") !== 0) {
+            throw new Error(online ? "an online basemap needs an http(s) URL with {z}, {x} and {y}"
+                                   : "a basemap must come from cc://app/tiles/");
         }
         var title = text(delta.title) || text(delta.name);
         var options = {
@@ -637,7 +653,11 @@
             stats.complete = false;
         });
         basemap = {layer: layer, name: stats.name};
+        stats.online = online;
         window.ccStats.basemap = stats;
+        if (window.ccMap.onBasemap) {
+            window.ccMap.onBasemap();
+        }
         layer.addTo(map);
         layer.bringToBack();
         if (handles.layerControl) {
