@@ -43,6 +43,7 @@ class Layer:
     source: str
     imported_ms: int
     features: list[dict] = field(default_factory=list)
+    kind: str = "features"  # what the map draws it as: "features", or e.g. "cap" warning areas
 
     def __post_init__(self) -> None:
         check_name(self.name)
@@ -50,12 +51,11 @@ class Layer:
             raise LayerError(f"layer {self.name}: unknown CRS {self.crs!r}")
 
     def to_geojson(self) -> dict:
-        return {
-            "type": "FeatureCollection",
-            META: {"name": self.name, "crs": self.crs, "source": self.source,
-                   "imported_ms": self.imported_ms, "count": len(self.features)},
-            "features": self.features,
-        }
+        meta = {"name": self.name, "crs": self.crs, "source": self.source,
+                "imported_ms": self.imported_ms, "count": len(self.features)}
+        if self.kind != "features":  # files of plain layers stay as they were
+            meta["kind"] = self.kind
+        return {"type": "FeatureCollection", META: meta, "features": self.features}
 
 
 class LayerStore:
@@ -101,7 +101,8 @@ class LayerStore:
             feat["geometry"] = check_geometry(feat.get("geometry"), path, f"features[{i}]")
             features.append(feat)
         return Layer(name=name, crs=meta.get("crs", "wgs84"), source=str(meta.get("source", "")),
-                     imported_ms=int(meta.get("imported_ms", 0)), features=features)
+                     imported_ms=int(meta.get("imported_ms", 0)), features=features,
+                     kind=str(meta.get("kind") or "features"))
 
     def delete(self, name: str) -> None:
         try:

@@ -1,0 +1,338 @@
+"""OASIS CAP 1.2 alerts as warning areas on the map.
+
+A warning office sends one <alert> with one <info> per language and one <area> per warned
+zone. We draw every area that has a polygon or circle, coloured by its warning level, so the
+command room sees the warned zones next to its incidents. Three CAP habits need care:
+
+- polygons are "lat,lon" pairs, the reverse of GeoJSON, and must be closed rings of 4+ pairs;
+- circles are "lat,lon radius_km"; we turn them into 64-vertex rings on a sphere (a zero
+  radius, common for an earthquake epicentre, becomes a Point);
+- areas known only by a geocode (county code, SAME...) cannot be drawn without a gazetteer and
+  are left out; an alert with nothing drawable at all is refused rather than imported empty.
+
+status=Exercise alerts are flagged on every feature ("exercise": true): drill data must be
+recognisable at a glance and never mistaken for a real warning. Text is kept literally.
+"""
+from __future__ import annotations
+
+import math
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from commandcenter.domain.levels import COLOUR_HEX, WarningLevel
+from commandcenter.interop.errors import InteropError
+from commandcenter.interop.geometry import check_geometry
+from commandcenter.interop.layers import Layer, build_layer, sanitise_name
+from commandcenter.interop.xmlsafe import child, children, local, parse_xml, read_bytes
+
+CAP_NAMESPACES = ("urn:oasis:names:tc:emergency:cap:1.2", "urn:oasis:names:tc:emergency:cap:1.1")
+STATUSES = ("Actual", "Exercise", "System", "Test", "Draft")
+LAYER_KIND = "cap"
+CIRCLE_STEPS = 64
+MAX_RADIUS_KM = 2000.0  # beyond this a ring on a flat map stops looking like the zone it means
+EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
+UNKNOWN_COLOUR = COLOUR_HEX["stale"]  # grey: severity Unknown has no warning colour
+
+_BY_SEVERITY = {level.cap_severity: level for level in WarningLevel}
+
+
+@dataclass(frozen=True)
+class CapCircle:
+    lat: float
+    lon: float
+    radius_km: float
+
+
+@dataclass
+class CapArea:
+    area_desc: str
+    polygons: list[list[list[float]]] = field(default_factory=list)  # GeoJSON rings, [lon, lat]
+    circles: list[CapCircle] = field(default_factory=list)
+    geocodes: list[tuple[str, str]] = field(default_factory=list)  # (valueName, value)
+
+
+@dataclass
+class CapInfo:
+    language: str
+    category: list[str]
+    event: str
+    urgency: str
+    severity: str
+    certainty: str
+    headline: str
+    description: str
+    instruction: str
+    effective: str | None
+    expires: str | None
+    parameters: dict[str, str] = field(default_factory=dict)
+    areas: list[CapArea] = field(default_factory=list)
+
+
+@dataclass
+class CapAlert:
+    identifier: str
+    sender: str
+    sent: str
+    status: str
+    msg_type: str
+    scope: str
+    infos: list[CapInfo] = field(default_factory=list)
+
+    @property
+    def exercise(self) -> bool:
+        return self.status == "Exercise"
+
+
+def warning_level(severity: str) -> str:
+    """red/orange/yellow/blue from CAP severity (DOMAIN.md convention); "" for Unknown."""
+    level = _BY_SEVERITY.get(severity)
+    return level.name.lower() if level else ""
+
+
+def warning_colour(severity: str) -> str:
+    level = _BY_SEVERITY.get(severity)
+    return level.value.colour if level else UNKNOWN_COLOUR
+
+
+# --- coordinates -----------------------------------------------------------------------------
+
+def _number(text: str, path, where: str, field_: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InteropError(path, where, field_, f"{what}: not a number: {text[:40]!r}") from None
+    if not math.isfinite(value):
+        raise InteropError(path, where, field_, f"{what}: not a finite number: {text[:40]!r}")
+    return value
+
+
+def _latlon(token: str, path, where: str, field_: str, what: str) -> tuple[float, float]:
+    parts = token.split(",")
+    if len(parts) != 2:
+        raise InteropError(path, where, field_, f"{what}: expected lat,lon, got {token[:40]!r}")
+    lat = _number(parts[0], path, where, field_, what)
+    lon = _number(parts[1], path, where, field_, what)
+    if not -90.0 <= lat <= 90.0:
+        raise InteropError(path, where, field_, f"{what}: latitude {lat} is out of range -90..90 "
+                                                "(CAP pairs are lat,lon)")
+    if not -180.0 <= lon <= 180.0:
+        raise InteropError(path, where, field_, f"{what}: longitude {lon} is out of range -180..180")
+    return lat, lon
+
+
+def parse_polygon(text: str, path: object = "<text>", where: str = "polygon",
+                  field_: str = "polygon") -> list[list[float]]:
+    """CAP "lat,lon lat,lon ..." to a closed GeoJSON ring of [lon, lat]; InteropError if bad."""
+    text = re.sub(r"\s*,\s*", ",", (text or "").strip())
+    if not text:
+        raise InteropError(path, where, field_, "empty polygon")
+    values = [v for v in re.split(r"[\s,]+", text) if v]
+    if len(values) % 2:
+        raise InteropError(path, where, field_, f"odd number of coordinates ({len(values)}): "
+                                                "CAP polygons are lat,lon pairs")
+    ring = []
+    for i, token in enumerate(text.split()):
+        lat, lon = _latlon(token, path, where, field_, f"pair {i + 1}")
+        ring.append([lon, lat])
+    if len(ring) < 4:
+        raise InteropError(path, where, field_, f"a polygon needs at least 4 lat,lon pairs "
+                                                f"(first = last), got {len(ring)}")
+    if ring[0] != ring[-1]:
+        raise InteropError(path, where, field_, "polygon is not closed: the first and last pairs differ")
+    return ring
+
+
+def _decimal(value: float) -> str:
+    """Shortest text that reads back as the same float, never in exponent form."""
+    return format(Decimal(repr(float(value))), "f")
+
+
+def format_polygon(ring_lonlat: list[list[float]]) -> str:
+    """A GeoJSON ring ([lon, lat] positions) as CAP polygon text ("lat,lon lat,lon ...")."""
+    return " ".join(f"{_decimal(p[1])},{_decimal(p[0])}" for p in ring_lonlat)
+
+
+def parse_circle(text: str, path: object = "<text>", where: str = "circle",
+                 field_: str = "circle") -> CapCircle:
+    """CAP "lat,lon radius_km"; InteropError for a bad centre or a bad radius."""
+    parts = re.sub(r"\s*,\s*", ",", (text or "").strip()).split()
+    if len(parts) != 2:
+        raise InteropError(path, where, field_, f"expected 'lat,lon radius_km', got {(text or '')[:40]!r}")
+    lat, lon = _latlon(parts[0], path, where, field_, "centre")
+    radius = _number(parts[1], path, where, field_, "radius")
+    if radius < 0:
+        raise InteropError(path, where, field_, f"radius {radius} km is negative")
+    if radius > MAX_RADIUS_KM:
+        raise InteropError(path, where, field_, f"radius {radius} km is over {MAX_RADIUS_KM:g} km "
+                                                "and cannot be drawn as a map area")
+    return CapCircle(lat=lat, lon=lon, radius_km=radius)
+
+
+def destination(lat: float, lon: float, bearing_deg: float, distance_km: float) -> tuple[float, float]:
+    """(lat, lon) reached from a point along a great circle (spherical Earth, mean radius)."""
+    p1, l1 = math.radians(lat), math.radians(lon)
+    b, d = math.radians(bearing_deg), distance_km / EARTH_RADIUS_KM
+    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+    l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
+    lon2 = (math.degrees(l2) + 540.0) % 360.0 - 180.0
+    return math.degrees(p2), lon2
+
+
+def circle_ring(circle: CapCircle, steps: int = CIRCLE_STEPS) -> list[list[float]]:
+    """Closed GeoJSON ring of `steps` vertices at radius_km around the centre."""
+    ring = []
+    for k in range(steps):
+        lat, lon = destination(circle.lat, circle.lon, 360.0 * k / steps, circle.radius_km)
+        ring.append([lon, lat])
+    ring.append(list(ring[0]))
+    return ring
+
+
+def area_geometry(area: CapArea) -> dict | None:
+    """GeoJSON for an area: Polygon for one shape, MultiPolygon for several, None if geocode only.
+
+    A zero-radius circle is a place, not a zone: alone it is a Point; next to other shapes it
+    joins them in a GeometryCollection.
+    """
+    polygons = [[ring] for ring in area.polygons]
+    polygons += [[circle_ring(c)] for c in area.circles if c.radius_km > 0]
+    points = [[c.lon, c.lat] for c in area.circles if c.radius_km == 0]
+    shapes = []
+    if len(polygons) == 1:
+        shapes.append({"type": "Polygon", "coordinates": polygons[0]})
+    elif polygons:
+        shapes.append({"type": "MultiPolygon", "coordinates": polygons})
+    if len(points) == 1:
+        shapes.append({"type": "Point", "coordinates": points[0]})
+    elif points:
+        shapes.append({"type": "MultiPoint", "coordinates": points})
+    if not shapes:
+        return None
+    return shapes[0] if len(shapes) == 1 else {"type": "GeometryCollection", "geometries": shapes}
+
+
+# --- XML -------------------------------------------------------------------------------------
+
+def _text(elem: ET.Element, name: str) -> str:
+    c = child(elem, name)
+    return (c.text or "").strip() if c is not None else ""
+
+
+def _time(elem: ET.Element, name: str, path, where: str, required: bool = False) -> str | None:
+    text = _text(elem, name)
+    if not text:
+        if required:
+            raise InteropError(path, where, name, "missing")
+        return None
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InteropError(path, where, name, f"not an ISO 8601 time: {text[:40]!r}") from None
+    return text
+
+
+def _pairs(elem: ET.Element, name: str) -> list[tuple[str, str]]:
+    return [(_text(p, "valueName"), _text(p, "value")) for p in children(elem, name)]
+
+
+def _area(elem: ET.Element, path, where: str) -> CapArea:
+    polygons = [parse_polygon(p.text or "", path, where, f"polygon[{k}]")
+                for k, p in enumerate(children(elem, "polygon"))]
+    circles = [parse_circle(c.text or "", path, where, f"circle[{k}]")
+               for k, c in enumerate(children(elem, "circle"))]
+    return CapArea(area_desc=_text(elem, "areaDesc"), polygons=polygons, circles=circles,
+                   geocodes=_pairs(elem, "geocode"))
+
+
+def _info(elem: ET.Element, path, where: str) -> CapInfo:
+    parameters: dict[str, str] = {}
+    for key, value in _pairs(elem, "parameter"):
+        parameters[key] = f"{parameters[key]}; {value}" if key in parameters else value
+    return CapInfo(
+        language=_text(elem, "language") or "en-US",  # the CAP 1.2 default
+        category=[(c.text or "").strip() for c in children(elem, "category")],
+        event=_text(elem, "event"), urgency=_text(elem, "urgency"), severity=_text(elem, "severity"),
+        certainty=_text(elem, "certainty"), headline=_text(elem, "headline"),
+        description=_text(elem, "description"), instruction=_text(elem, "instruction"),
+        effective=_time(elem, "effective", path, where), expires=_time(elem, "expires", path, where),
+        parameters=parameters,
+        areas=[_area(a, path, f"{where}/area[{j}]") for j, a in enumerate(children(elem, "area"))],
+    )
+
+
+def parse_alert(path: str | Path, data: bytes) -> CapAlert:
+    """The alert in `data` (read from `path`, named in errors); InteropError if it is not CAP."""
+    root = parse_xml(path, data)
+    ns = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
+    if local(root.tag) != "alert" or ns not in CAP_NAMESPACES:
+        shown = f"<{local(root.tag)}>" + (f" in namespace {ns}" if ns else " without namespace")
+        raise InteropError(path, "line 1", "alert",
+                           f"root element is {shown}, expected <alert> in namespace {CAP_NAMESPACES[0]}")
+    for name in ("identifier", "sent", "status"):
+        if not _text(root, name):
+            raise InteropError(path, "alert", name, "missing")
+    sent = _time(root, "sent", path, "alert", required=True)
+    status = _text(root, "status")
+    if status not in STATUSES:
+        raise InteropError(path, "alert", "status", f"{status[:40]!r} is not one of {', '.join(STATUSES)}")
+    return CapAlert(
+        identifier=_text(root, "identifier"), sender=_text(root, "sender"), sent=sent or "",
+        status=status, msg_type=_text(root, "msgType"), scope=_text(root, "scope"),
+        infos=[_info(e, path, f"info[{i}]") for i, e in enumerate(children(root, "info"))],
+    )
+
+
+def parse_cap(path: str | Path) -> CapAlert:
+    return parse_alert(path, read_bytes(path))
+
+
+def default_layer_name(alert: CapAlert) -> str:
+    """"cap-" + identifier: two alerts become two layers, the same alert again the same layer."""
+    return sanitise_name(f"cap-{alert.identifier}")
+
+
+def alert_features(alert: CapAlert, path: str | Path) -> list[dict]:
+    """One Feature per drawable area; InteropError("area") when there is none at all."""
+    features = []
+    for i, info in enumerate(alert.infos):
+        for j, area in enumerate(info.areas):
+            geometry = area_geometry(area)
+            if geometry is None:
+                continue
+            props = {
+                "identifier": alert.identifier, "sender": alert.sender, "sent": alert.sent,
+                "status": alert.status, "msg_type": alert.msg_type, "event": info.event,
+                "headline": info.headline, "description": info.description,
+                "instruction": info.instruction, "urgency": info.urgency, "severity": info.severity,
+                "certainty": info.certainty, "expires": info.expires,
+                "effective": info.effective or alert.sent,  # CAP: absent means "from sent"
+                "area_desc": area.area_desc, "language": info.language,
+                "category": list(info.category), "parameters": dict(info.parameters),
+                "warning_level": warning_level(info.severity), "colour": warning_colour(info.severity),
+                "exercise": alert.exercise,
+            }
+            features.append({"type": "Feature", "id": f"{alert.identifier}/info[{i}]/area[{j}]",
+                             "properties": props,
+                             "geometry": check_geometry(geometry, path, f"info[{i}]/area[{j}]")})
+    if not features:
+        raise InteropError(path, "alert", "area",
+                           "the alert has no polygon or circle to draw (areas given only by areaDesc or "
+                           "geocode are not drawn)")
+    return features
+
+
+def read_cap(path: str | Path, *, name: str | None = None, crs: str = "wgs84",
+             imported_ms: int | None = None) -> Layer:
+    """A layer of kind "cap" named "cap-<identifier>" unless `name` is given. CAP is WGS-84."""
+    if crs != "wgs84":
+        raise InteropError(path, "alert", "crs", f"CAP coordinates are WGS-84 by definition, not {crs}")
+    alert = parse_cap(path)
+    features = alert_features(alert, path)
+    layer = build_layer(path, features, name=name or default_layer_name(alert), crs="wgs84",
+                        imported_ms=imported_ms)
+    layer.kind = LAYER_KIND
+    return layer
