@@ -56,4 +56,7 @@ class Hooks:
     def __init__(self) -> None:
         self.changes_did_commit: Hook[ChangeSet] = Hook("changes_did_commit")
         self.samples_did_arrive: Hook[list] = Hook("samples_did_arrive")
+        # the ids of the units (resources) whose positions were just stored; read them back
+        # with Store.latest_positions() / Store.trails()
+        self.positions_did_arrive: Hook[list[str]] = Hook("positions_did_arrive")
         self.connection_did_change: Hook[ConnectionStatus] = Hook("connection_did_change")

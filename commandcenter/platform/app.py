@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import logging
 import time
 from collections import deque
@@ -27,12 +28,15 @@ from commandcenter.platform.responders import SimulatedCommandRoom
 from commandcenter.platform.simulator import CitySimulator
 from commandcenter.platform.storage import sim_incident_id
 from commandcenter.platform.storage import PlatformStorage
+from commandcenter.platform.units import FleetRunner, PositionRow, position_dicts
 from commandcenter.sync.protocol import (
     ChangeNotice,
     Hello,
     PushRequest,
     PushResponse,
     Sample,
+    MAX_BACKFILL_POSITIONS,
+    MAX_STREAM_POSITIONS,
     SamplesEvent,
 )
 
@@ -58,13 +62,21 @@ class Subscription:
         self.dropped = 0
 
     def put_samples(self, text: str) -> None:
+        self._put_telemetry("samples", text)
+
+    def put_positions(self, text: str) -> None:
+        """Unit positions: telemetry like samples, dropped oldest-first the same way (the
+        next batch moves the units on; /v1/positions back-fills trails)."""
+        self._put_telemetry("positions", text)
+
+    def _put_telemetry(self, kind: str, text: str) -> None:
         if len(self._items) >= self._maxsize:
             for i, item in enumerate(self._items):
-                if item[0] == "samples":
+                if item[0] in ("samples", "positions"):
                     del self._items[i]
                     self.dropped += 1
                     break
-        self._items.append(["samples", text])
+        self._items.append([kind, text])
         self._wakeup.set()
 
     def put_change(self, seq: int) -> None:
@@ -118,6 +130,16 @@ class Broadcaster:
         text = sse("samples", SamplesEvent(samples=samples).model_dump_json())
         for sub in self._subscribers:
             sub.put_samples(text)
+
+    def publish_positions(self, rows: list[PositionRow]) -> None:
+        """One `positions` event (a JSON list) per MAX_STREAM_POSITIONS units."""
+        if not rows or not self._subscribers:
+            return
+        for start in range(0, len(rows), MAX_STREAM_POSITIONS):
+            text = sse("positions", json.dumps(position_dicts(rows[start:start + MAX_STREAM_POSITIONS]),
+                                               separators=(",", ":")))
+            for sub in self._subscribers:
+                sub.put_positions(text)
 
     def publish_change(self, seq: int) -> None:
         for sub in self._subscribers:
@@ -193,8 +215,9 @@ def create_app(
     storage: PlatformStorage,
     simulator: CitySimulator | None = None,
     token: str | None = None,
+    fleet: FleetRunner | None = None,
 ) -> Starlette:
-    """The ASGI app. The simulator, when given, runs for the app's lifespan."""
+    """The ASGI app. The simulator and the fleet, when given, run for the app's lifespan."""
     broadcaster = Broadcaster()
 
     async def health(request: Request) -> Response:
@@ -237,6 +260,16 @@ def create_app(
             return _bad_request(exc)
         samples = await run_in_threadpool(storage.history, indicator, since_ms, until_ms)
         return Response(SamplesEvent(samples=samples).model_dump_json(), media_type="application/json")
+
+    async def positions(request: Request) -> Response:
+        """The fleet's positions since `since_ms` (the last 30 minutes at most), oldest first:
+        a client back-fills its trails once after connecting."""
+        try:
+            since_ms = _int_param(request, "since_ms", 0, 0, 2**62)
+        except _BadParameter as exc:
+            return _bad_request(exc)
+        rows = fleet.history.since(since_ms, MAX_BACKFILL_POSITIONS) if fleet is not None else []
+        return JSONResponse({"positions": position_dicts(rows)})
 
     async def stream(request: Request) -> Response:
         sub = broadcaster.subscribe()
@@ -285,6 +318,11 @@ def create_app(
             # One bad tick (a full disk, a locked file) must not end the simulation.
             log.exception("simulator tick failed")
 
+    def on_changes(seqs: list[int]) -> None:
+        """The fleet committed resource documents (registration, status changes)."""
+        if seqs:
+            broadcaster.publish_change(max(seqs))
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         task = None
@@ -294,14 +332,18 @@ def create_app(
                 await run_in_threadpool(storage.add_samples, samples)
                 await run_in_threadpool(report, incidents, int(time.time() * 1000))
             task = asyncio.create_task(simulator.run(on_tick))
+        fleet_task = None
+        if fleet is not None:
+            fleet_task = asyncio.create_task(fleet.run(broadcaster.publish_positions, on_changes))
         try:
             yield
         finally:
             broadcaster.close()
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            for running in (task, fleet_task):
+                if running is not None:
+                    running.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await running
 
     middleware = [Middleware(BearerAuth, token=token)] if token else []
     app = Starlette(
@@ -311,6 +353,7 @@ def create_app(
             Route("/v1/sync/pull", pull, methods=["GET"]),
             Route("/v1/stream", stream, methods=["GET"]),
             Route("/v1/history", history, methods=["GET"]),
+            Route("/v1/positions", positions, methods=["GET"]),
         ],
         middleware=middleware,
         lifespan=lifespan,
@@ -318,6 +361,7 @@ def create_app(
     app.state.storage = storage
     app.state.simulator = simulator
     app.state.broadcaster = broadcaster
+    app.state.fleet = fleet
     return app
 
 

@@ -22,6 +22,7 @@ import uvicorn
 
 from commandcenter.platform.app import create_app
 from commandcenter.platform.storage import PlatformStorage, StorageError
+from commandcenter.platform.units import DEFAULT_UNITS, MAX_UNITS, Fleet, FleetRunner
 
 TOKEN_ENV = "COMMANDCENTER_PLATFORM_TOKEN"
 GRACEFUL_SHUTDOWN_S = 3
@@ -57,10 +58,15 @@ def serve(
     token: str | None = None,
     loop: bool = False,
     start_at_s: float = 0.0,
+    units: int | None = None,
 ) -> None:
     """Serve until SIGTERM or SIGINT (blocking). Raises StorageError when the database cannot
-    be opened and ScenarioError/CatalogError for a bad scenario, before anything is written."""
+    be opened and ScenarioError/CatalogError for a bad scenario, before anything is written.
+
+    `units`: the size of the simulated fleet (None: DEFAULT_UNITS with a scenario, none
+    without; 0: none)."""
     simulator = None
+    catalog = None
     if scenario_path is not None:
         from commandcenter.catalog import load_catalog
         from commandcenter.drills.scenario import load_scenario
@@ -69,9 +75,19 @@ def serve(
         catalog = load_catalog()
         scenario = load_scenario(scenario_path, catalog)
         simulator = CitySimulator(scenario, catalog, speed=speed, loop=loop, start_at_s=start_at_s)
+    if units is None:
+        units = DEFAULT_UNITS if simulator is not None else 0
+    fleet_units = None
+    if units > 0:
+        from commandcenter.catalog import load_catalog
+
+        catalog = catalog or load_catalog()
+        seed = simulator.scenario.id if simulator is not None else "demo"
+        fleet_units = Fleet(catalog, units, seed=seed)
     storage = PlatformStorage(db_path)
     try:
-        app = create_app(storage, simulator, token=token)
+        runner = FleetRunner(fleet_units, storage, speed=speed) if fleet_units is not None else None
+        app = create_app(storage, simulator, token=token, fleet=runner)
         config = uvicorn.Config(
             app,
             host=host,
@@ -129,6 +145,11 @@ def build_parser(prog: str = "commandcenter platform serve") -> argparse.Argumen
         help="start the scenario this many scenario seconds in, with the history before it",
     )
     parser.add_argument(
+        "--units", type=int, default=None, metavar="N",
+        help=f"simulated units driving about the city, 0-{MAX_UNITS} "
+        f"(default: {DEFAULT_UNITS} with --scenario, else 0)",
+    )
+    parser.add_argument(
         "--loop", action="store_true", help="start the scenario again when it ends (default: stop)"
     )
     parser.add_argument(
@@ -146,6 +167,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform 
         parser.error(f"argument --port: {args.port} is not a port number (0-65535)")
     if not (math.isfinite(args.speed) and args.speed > 0):
         parser.error(f"argument --speed: must be a positive number, got {args.speed}")
+    if args.units is not None and not 0 <= args.units <= MAX_UNITS:
+        parser.error(f"argument --units: must be between 0 and {MAX_UNITS}, got {args.units}")
     if args.scenario is not None and not Path(args.scenario).is_file():
         parser.error(f"argument --scenario: no such file {args.scenario}")
     problem = _unwritable(Path(args.db))
@@ -160,7 +183,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform 
         if args.parent_pid is not None:
             _exit_with_parent(args.parent_pid)
         serve(args.db, args.host, args.port, args.scenario, args.speed, args.token or None, args.loop,
-              args.start_at)
+              args.start_at, args.units)
     except StorageError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 1

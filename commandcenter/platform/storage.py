@@ -464,6 +464,33 @@ class PlatformStorage:
             )
             return self.push([wire])[0]
 
+    def submit_many(
+        self, ops: Sequence[Op], now_ms: int, *, node_id: str = SIM_NODE, user: str = "simulator"
+    ) -> list[OpResult]:
+        """Several platform-made operations in ONE transaction (a fleet registering its units,
+        a step's status changes): one fsync instead of one per operation."""
+        with self._lock:
+            first = self._conn.execute(
+                "SELECT COALESCE(MAX(local_seq), 0) + 1 FROM ops WHERE node_id=?", (node_id,)
+            ).fetchone()[0]
+            wires = [
+                WireOp(
+                    op_id=f"{node_id}:{first + i}",
+                    node_id=node_id,
+                    local_seq=first + i,
+                    entity=op.entity,
+                    entity_id=op.entity_id,
+                    op=op.op,
+                    fields=op.fields,
+                    base_version=op.base_version,
+                    hlc=self._tick(now_ms, node_id),
+                    schema_version=SIM_SCHEMA_VERSION,
+                    user=user,
+                )
+                for i, op in enumerate(ops)
+            ]
+            return self.push(wires) if wires else []
+
     # --------------------------------------------------------------- the clock
     def _hlc_from_meta(self) -> tuple[int, int]:
         stamp = _HLC.match(self._meta("hlc") or "")

@@ -60,6 +60,14 @@ MIGRATIONS: dict[int, list[str]] = {
         # (a new epoch) what the old epoch acknowledged is pushed again
         "ALTER TABLE outbox ADD COLUMN acked_epoch TEXT",
     ],
+    3: [
+        # unit positions: telemetry like samples (no outbox, no audit), pruned after 24 h.
+        # Keyed by unit then time: a trail is one range scan, the newest one an index seek.
+        """CREATE TABLE positions (
+            resource_id TEXT NOT NULL, ts_ms INTEGER NOT NULL, lon REAL NOT NULL,
+            lat REAL NOT NULL, heading REAL, speed REAL,
+            PRIMARY KEY (resource_id, ts_ms)) WITHOUT ROWID""",
+    ],
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

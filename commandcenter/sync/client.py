@@ -12,14 +12,17 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from commandcenter.sync.protocol import (
+    MAX_BACKFILL_POSITIONS,
     ChangeNotice,
     Hello,
+    PositionsEvent,
     PullResponse,
     PushRequest,
     PushResponse,
     Sample,
     SamplesEvent,
     WireOp,
+    parse_positions,
 )
 
 CONNECT_TIMEOUT_S = 2.0
@@ -32,6 +35,8 @@ STREAM_MODELS: dict[str, type[BaseModel]] = {
     "hello": Hello,
     "samples": SamplesEvent,
     "change": ChangeNotice,
+    # parsed leniently (parse_positions): a bad item is dropped, never the stream
+    "positions": PositionsEvent,
 }
 
 M = TypeVar("M", bound=BaseModel)
@@ -215,6 +220,12 @@ class PlatformClient:
         data = await self._json("GET", "/v1/history", params=params)
         return _validate(SamplesEvent, data, "history").samples
 
+    async def positions(self, since_ms: int = 0) -> PositionsEvent:
+        """Unit positions since `since_ms` (the platform keeps the last 30 minutes), oldest
+        first, at most MAX_BACKFILL_POSITIONS; bad items are dropped and named in `problems`."""
+        data = await self._json("GET", "/v1/positions", params={"since_ms": since_ms})
+        return parse_positions(data, MAX_BACKFILL_POSITIONS)
+
     async def stream(self) -> AsyncIterator[tuple[str, BaseModel]]:
         """(event, model) for each server-sent event of /v1/stream, starting with "hello".
 
@@ -264,6 +275,8 @@ def _validate(model: type[M], data: Any, what: str) -> M:
 
 
 def _validate_json(model: type[M], text: str, what: str) -> M:
+    if model is PositionsEvent:
+        return parse_positions(text)  # type: ignore[return-value]
     try:
         return model.model_validate_json(text)
     except ValidationError as exc:

@@ -20,8 +20,14 @@ from pydantic import ValidationError
 from commandcenter.domain.clock import Clock, SystemClock
 from commandcenter.domain.hooks import ConnectionStatus, Hooks
 from commandcenter.store import Store
-from commandcenter.sync.client import PlatformClient, ProtocolError, SyncError
-from commandcenter.sync.protocol import MAX_HISTORY_SAMPLES, Hello, WireOp
+from commandcenter.sync.client import PlatformClient, PlatformError, ProtocolError, SyncError
+from commandcenter.sync.protocol import (
+    MAX_BACKFILL_POSITIONS,
+    MAX_HISTORY_SAMPLES,
+    Hello,
+    PositionsEvent,
+    WireOp,
+)
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +36,10 @@ BACKOFF_MAX_S = 5.0
 SAMPLE_FLUSH_S = 0.5
 PULL_PAGE = 500
 BACKFILL_MAX_MS = 3_600_000
+# unit positions: back-filled at most this far (what the platform keeps), kept for a day
+POSITIONS_BACKFILL_MS = 30 * 60_000
+POSITIONS_KEEP_MS = 24 * 3_600_000
+POSITIONS_PRUNE_EVERY_S = 600.0
 
 ONLINE = "online"
 OFFLINE = "offline"
@@ -65,6 +75,7 @@ class SyncEngine:
         self._last_flush = 0.0
         self._epoch: str | None = None
         self._reached_online = False
+        self._pruned_positions_at: float | None = None
 
     # ---------------------------------------------------------------- public
     @property
@@ -149,6 +160,7 @@ class SyncEngine:
             await self._push_all()
             await self._pull_all()
             await self._backfill_samples()
+            await self._backfill_positions()
             self._synced()
             self._reached_online = True
             while True:
@@ -166,6 +178,8 @@ class SyncEngine:
                 if kind == "samples":
                     self._samples.extend((s.indicator, s.ts_ms, s.value) for s in data.samples)
                     self._flush_samples()
+                elif kind == "positions":
+                    self._ingest_positions(data)
                 elif kind == "change":
                     if data.seq > self.store.cursor:
                         self._set_status(SYNCING)
@@ -251,6 +265,43 @@ class SyncEngine:
                 break
             since = page[-1].ts_ms  # inclusive: samples sharing that instant are not lost
         self._flush_samples(force=True)
+
+    async def _backfill_positions(self) -> None:
+        """Trails for the map: the positions the platform sent while we were away (it keeps
+        the last 30 minutes), once per session, paged like the sample history. A platform
+        without positions (404) is not an error: it has no fleet."""
+        floor = self.clock.now_ms() - POSITIONS_BACKFILL_MS
+        newest = max((ts for ts, *_ in self.store.latest_positions().values()), default=None)
+        since = floor if newest is None else max(floor, newest + 1)
+        while True:
+            try:
+                page = await self.client.positions(since)
+            except PlatformError as exc:
+                if exc.status_code == 404:
+                    return
+                raise
+            self._ingest_positions(page)
+            if len(page.positions) + len(page.problems) < MAX_BACKFILL_POSITIONS or not page.positions:
+                return
+            if page.positions[-1].ts_ms == since:
+                return
+            since = page.positions[-1].ts_ms  # inclusive: duplicates are ignored by the store
+
+    def _ingest_positions(self, event: PositionsEvent) -> None:
+        """Store a batch of positions and say which units moved. Bad items were dropped by
+        the parser; they are logged here (one line per batch), never fatal."""
+        if event.problems:
+            more = f" (and {len(event.problems) - 3} more)" if len(event.problems) > 3 else ""
+            log.warning("positions: dropped %s%s", "; ".join(event.problems[:3]), more)
+        rows = [(p.id, p.ts_ms, p.lon, p.lat, p.heading_deg, p.speed_mps) for p in event.positions]
+        if not rows:
+            return
+        self.store.ingest_positions(rows)
+        now = time.monotonic()
+        if self._pruned_positions_at is None or now - self._pruned_positions_at > POSITIONS_PRUNE_EVERY_S:
+            self._pruned_positions_at = now
+            self.store.prune_positions(self.clock.now_ms() - POSITIONS_KEEP_MS)
+        self.hooks.positions_did_arrive(list(dict.fromkeys(r[0] for r in rows)))
 
     def _flush_samples(self, force: bool = False) -> None:
         if not self._samples:

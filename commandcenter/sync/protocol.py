@@ -5,14 +5,18 @@ rejected with the field that is wrong, and nothing is applied.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 PROTOCOL_VERSION = 1
 MAX_PUSH_OPS = 500
 # the most samples one history answer holds; a full answer means "ask again from its last"
 MAX_HISTORY_SAMPLES = 20_000
+# the most positions one live `positions` event carries, and one back-fill answer holds
+MAX_STREAM_POSITIONS = 5_000
+MAX_BACKFILL_POSITIONS = 50_000
 ENTITIES = ("incident", "task", "resource", "alarm")
 
 
@@ -86,3 +90,53 @@ class Hello(BaseModel):
     protocol: int = PROTOCOL_VERSION
     scenario: str | None = None
     scenario_time_ms: int | None = None
+
+
+class Position(BaseModel):
+    """Where a unit (resource) was: telemetry like samples, not an operation."""
+
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
+
+    id: str = Field(min_length=1, max_length=64)
+    ts_ms: int = Field(ge=0)
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    heading_deg: float = Field(ge=0, le=360)
+    speed_mps: float = Field(ge=0, le=1000)
+
+
+class PositionsEvent(BaseModel):
+    """A batch of positions (the `positions` stream event, a GET /v1/positions answer).
+
+    Parsed leniently with `parse_positions`: one bad item is dropped and described in
+    `problems` (naming its index and field), never the whole batch or the connection."""
+
+    positions: list[Position]
+    problems: list[str] = []
+
+
+def parse_positions(data: Any, max_items: int = MAX_STREAM_POSITIONS) -> PositionsEvent:
+    """Validate a JSON list of positions item by item; never raises. `data` is the decoded
+    JSON (a list, or an object with a `positions` list) or the event's raw text."""
+    if isinstance(data, (str, bytes)):
+        try:
+            data = json.loads(data)
+        except ValueError as exc:
+            return PositionsEvent(positions=[], problems=[f"positions: not JSON ({exc})"])
+    if isinstance(data, dict) and "positions" in data:
+        data = data["positions"]
+    if not isinstance(data, list):
+        return PositionsEvent(positions=[], problems=[f"positions: expected a list, got {type(data).__name__}"])
+    problems: list[str] = []
+    if len(data) > max_items:
+        problems.append(f"positions: {len(data)} items, more than {max_items}; the rest dropped")
+        data = data[:max_items]
+    good: list[Position] = []
+    for index, item in enumerate(data):
+        try:
+            good.append(Position.model_validate(item))
+        except ValidationError as exc:
+            first = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in first["loc"]) or "item"
+            problems.append(f"positions[{index}].{where}: {first['msg']}")
+    return PositionsEvent(positions=good, problems=problems)
