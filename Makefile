@@ -7,7 +7,7 @@ STAMPS := .stamps
 # Debian packages: CJK fonts and the libraries QtWebEngine/xcb need. npm (for the Leaflet
 # assets) is checked as a command: a machine may have it from its own Node.js install.
 DEBS := fonts-noto-cjk libnss3 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 \
-        libfontconfig1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2
+        libfontconfig1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 libpulse0
 
 .PHONY: setup run test bench snapshot translations translations-built bytecode clean
 
