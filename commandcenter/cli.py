@@ -58,16 +58,32 @@ def _scenario(text: str) -> Path:
     return path
 
 
+def _tiles_url(text: str) -> str:
+    from commandcenter.map.bridge import BridgeError, check_tile_url
+
+    try:
+        return check_tile_url(text)
+    except BridgeError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", help="folder for all state (default: the user's data folder)")
     common.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN", help="interface language")
 
-    parser = _Parser(prog="commandcenter", description="City emergency command center client.", parents=[common])
+    # options of the commands that open the window
+    client = argparse.ArgumentParser(add_help=False)
+    client.add_argument("--tiles-url", metavar="URL", type=_tiles_url, default=None,
+                        help="online map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png "
+                             "(default: settings map/tiles_url, else offline only)")
+
+    parser = _Parser(prog="commandcenter", description="City emergency command center client.",
+                     parents=[common, client])
     parser.add_argument("--platform", metavar="URL", help="platform URL (default: the one in settings, else offline)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    demo = sub.add_parser("demo", parents=[common], help="embedded platform + city simulator + client")
+    demo = sub.add_parser("demo", parents=[common, client], help="embedded platform + city simulator + client")
     demo.add_argument("--scenario", type=_scenario, default=None, help=f"scenario (default {DEFAULT_SCENARIO})")
     demo.add_argument("--speed", type=_speed, default=60.0, help="scenario seconds per real second (default 60)")
     demo.add_argument("--port", type=int, default=0, help="platform port (default: a free one)")
@@ -115,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "platform":
         return _platform_serve(args, data)
+    if args.command == "export" and args.export_what == "situation":
+        return _export_situation(args, data)
     if args.command in ("import", "export"):
         from commandcenter.interop.cli import run_export, run_import
 
@@ -140,10 +158,86 @@ def main(argv: list[str] | None = None) -> int:
             speed=args.speed,
             port=args.port,
             lang=args.lang,
+            tiles_url=args.tiles_url,
         )
     from commandcenter.ui.app import run_client
 
-    return run_client(data, platform_url=args.platform, lang=args.lang)
+    return run_client(data, platform_url=args.platform, lang=args.lang, tiles_url=args.tiles_url)
+
+
+def _export_situation(args: argparse.Namespace, data: DataDir) -> int:
+    """`export situation`: the open incidents of the client's cache on a standalone HTML map.
+
+    Here, not in interop/ or map/: it joins the store, the layer folder and the map page. The
+    cache is only read; with no cache yet the map shows the boundaries alone, and says so.
+    """
+    import sqlite3
+
+    from commandcenter.catalog import load_catalog
+    from commandcenter.domain.clock import SystemClock
+    from commandcenter.interop.errors import InteropError
+    from commandcenter.interop.layers import LayerStore, write_atomic
+    from commandcenter.map.situation import AssetError, build_situation_html
+    from commandcenter.store import Store
+    from commandcenter.store.db import StoreError
+
+    def fail(message: str, code: int) -> int:
+        print(f"commandcenter: error: {message}", file=sys.stderr)
+        return code
+
+    out = Path(args.out)
+    if out.is_dir():
+        return fail(f"--out is a folder: {out}", 2)
+    if not out.resolve().parent.is_dir():
+        return fail(f"--out folder does not exist: {out.parent}", 2)
+    if out.suffix.lower() not in (".html", ".htm"):
+        return fail(f"--out must be an .html file, got {args.out}", 2)
+    asset_dir = out.resolve().parent / f"{out.stem}_files"
+    if args.assets == "beside" and asset_dir.exists() and not asset_dir.is_dir():
+        return fail(f"{asset_dir} exists and is not a folder (--assets beside writes Leaflet there)", 2)
+    lang = "en" if args.lang == "en" else "zh"
+    incidents: list[dict] = []
+    if data.cache_db.is_file():
+        try:
+            store = Store(data.cache_db)
+            try:
+                incidents = store.open_incidents(limit=100_000)
+            finally:
+                store.close()
+        except (sqlite3.DatabaseError, StoreError) as exc:  # a broken file, or a newer schema
+            return fail(f"{data.cache_db}: cannot read the cache: {exc}", 1)
+    layers = []
+    layer_store = LayerStore(data.root)
+    for name in layer_store.names():
+        try:
+            layers.append(layer_store.load(name))
+        except InteropError as exc:  # one broken layer must not hold up the situation
+            print(f"commandcenter: warning: layer {name} left out: {exc}", file=sys.stderr)
+    title = args.title or ("Emergency situation" if lang == "en" else "城市应急态势")
+    try:
+        html, files = build_situation_html(
+            load_catalog(), incidents, layers=layers, title=title, generated_ms=SystemClock().now_ms(),
+            lang=lang, assets=args.assets, asset_dir_name=asset_dir.name,
+        )
+    except AssetError as exc:
+        return fail(str(exc), 1)
+    try:
+        for rel, content in files.items():
+            target = out.resolve().parent / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, content)
+        write_atomic(out.resolve(), html.encode("utf-8"))
+    except OSError as exc:
+        return fail(f"{out}: {exc.strerror or exc}", 1)
+    what = f"{len(incidents)} open incident" + ("" if len(incidents) == 1 else "s")
+    if not data.cache_db.is_file():
+        what = f"an empty situation (no cache at {data.cache_db}: boundaries only)"
+    elif not incidents:
+        what = "an empty situation (no open incidents in the cache: boundaries only)"
+    extra = f", {len(layers)} layer" + ("" if len(layers) == 1 else "s") if layers else ""
+    beside = f" with Leaflet in {asset_dir}" if files else " (one self-contained file)"
+    print(f"exported {what}{extra} to {out}{beside}")
+    return 0
 
 
 def _platform_serve(args: argparse.Namespace, data: DataDir) -> int:

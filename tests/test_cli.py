@@ -28,6 +28,8 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         (["snapshot", "--out", "no/such/folder/x.png"], "--out folder does not exist"),
         (["demo", "--speed", "0"], "--speed"),
         (["demo", "--lang", "fr"], "--lang"),
+        (["demo", "--tiles-url", "ftp://tiles.example/{z}/{x}/{y}.png"], "--tiles-url"),
+        (["--tiles-url", "https://tiles.example/static.png"], "--tiles-url"),
         (["platform"], "platform_command"),
         (["fly"], "invalid choice"),
     ],

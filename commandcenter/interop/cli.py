@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from commandcenter.interop.cap import read_cap
 from commandcenter.interop.cot import read_cot
 from commandcenter.interop.crs import CRS_NAMES
 from commandcenter.interop.csvfile import read_csv, write_csv
@@ -26,7 +27,12 @@ READERS: dict[str, Callable[..., Layer]] = {
     "kml": read_kml,
     "cot": read_cot,
     "csv": read_csv,
+    "cap": read_cap,
 }
+# Formats whose coordinates are WGS-84 by definition (no --crs gcj02) and whose default layer
+# name comes from the content (the reader picks it), not from the file name.
+_WGS84_ONLY = ("cap",)
+_NAMED_BY_CONTENT = ("cap",)
 WRITERS: dict[str, Callable[[Layer, str], bytes]] = {
     "geojson": write_geojson,
     "kml": write_kml,
@@ -37,6 +43,7 @@ _READER_HELP = {
     "kml": "KML Placemarks (Point, LineString, Polygon)",
     "cot": "Cursor-on-Target event(s)",
     "csv": "CSV with lat/lon (纬度/经度) columns",
+    "cap": "CAP 1.2 alert: warning areas (polygon, circle); layer cap-<identifier>",
 }
 
 
@@ -55,8 +62,12 @@ def add_import_parser(subparsers: argparse._SubParsersAction, common_parent: arg
         p.add_argument("file", metavar="FILE")
         p.add_argument("--layer", metavar="NAME", type=_layer_name,
                        help="layer name (default: the file name; letters, digits, _ and -)")
-        p.add_argument("--crs", choices=CRS_NAMES, default="wgs84",
-                       help="coordinates of the file; gcj02 is converted to WGS-84 (default wgs84)")
+        if fmt in _WGS84_ONLY:
+            p.add_argument("--crs", choices=("wgs84",), default="wgs84",
+                           help="always wgs84: the format defines its coordinates as WGS-84")
+        else:
+            p.add_argument("--crs", choices=CRS_NAMES, default="wgs84",
+                           help="coordinates of the file; gcj02 is converted to WGS-84 (default wgs84)")
         p.add_argument("--replace", action="store_true", help="overwrite a layer of the same name")
 
 
@@ -68,6 +79,13 @@ def add_export_parser(subparsers: argparse._SubParsersAction, common_parent: arg
     p.add_argument("--format", choices=tuple(WRITERS), required=True)
     p.add_argument("--out", metavar="FILE", required=True)
     p.add_argument("--crs", choices=CRS_NAMES, default="wgs84", help="coordinates to write (default wgs84)")
+    # run by commandcenter/cli.py (it reads the store and builds a map page: not interop's layers)
+    s = what.add_parser("situation", parents=[common_parent],
+                        help="the open incidents on a standalone HTML map, for people without the app")
+    s.add_argument("--out", metavar="FILE.html", required=True)
+    s.add_argument("--assets", choices=("inline", "beside"), default="inline",
+                   help="inline: one self-contained file (default); beside: Leaflet in FILE_files/ next to it")
+    s.add_argument("--title", metavar="TEXT", help="the title shown on the map")
 
 
 def _fail(message: str, code: int) -> int:
@@ -85,19 +103,19 @@ def run_import(args: argparse.Namespace, data_dir: object) -> int:
     if not path.is_file():
         return _fail(f"file not found: {args.file}", 2)
     store = LayerStore(_root(data_dir))
-    name = args.layer or sanitise_name(path.stem)
-    if store.exists(name) and not args.replace:
+    name = args.layer or (None if args.import_format in _NAMED_BY_CONTENT else sanitise_name(path.stem))
+    if name is not None and store.exists(name) and not args.replace:
         return _fail(f"layer {name} already exists (use --replace, or --layer for another name)", 2)
     try:
         layer = READERS[args.import_format](path, name=name, crs=args.crs)
-        store.save(layer, replace=args.replace)
+        store.save(layer, replace=args.replace)  # LayerError if a content-named layer exists
     except InteropError as exc:
         return _fail(str(exc), 1)
     except LayerError as exc:
         return _fail(str(exc), 2)
     except OSError as exc:
         return _fail(f"{store.folder}: {exc.strerror or exc}", 1)
-    print(f"imported {_count(layer)} into layer {name} (crs {layer.crs})")
+    print(f"imported {_count(layer)} into layer {layer.name} (crs {layer.crs})")
     return 0
 
 

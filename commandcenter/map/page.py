@@ -122,11 +122,14 @@ def build_page(
     asset_base: str = DEFAULT_ASSET_BASE,
     labels: Mapping[str, Any] | None = None,
     lang: str = "zh",
+    tile_origins: tuple[str, ...] = (),
 ) -> str:
     """The complete HTML of the map page for this city.
 
     `labels` overrides entries of DEFAULT_LABELS (a partial "statuses" mapping is merged);
-    `lang` ("zh" or "en") picks the catalogue names shown on the map.
+    `lang` ("zh" or "en") picks the catalogue names shown on the map. `tile_origins` are the
+    online tile servers the user configured (scheme://host[:port]): the only places outside
+    the app the page may load images from.
     """
     name = (lambda unit: unit.name_en) if lang == "en" else (lambda unit: unit.name_zh)
     base = asset_base.rstrip("/")
@@ -191,7 +194,7 @@ def build_page(
     for script in PAGE_SCRIPTS:
         root.header.add_child(Element(f'<script defer src="{base}/static/{script}"></script>'))
     page = root.render()
-    return _with_csp(page)
+    return _with_csp(page, img_origins=tile_origins)
 
 
 def _org_config(catalog: Catalog, unit_name) -> list[dict]:
@@ -300,10 +303,21 @@ def _add_outline_layer(
     layer.add_to(fmap)
 
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
+
+
+def _checked_origin(origin: str) -> str:
+    if not _ORIGIN.fullmatch(origin):
+        raise ValueError(f"not an http(s) origin: {origin!r}")
+    return origin
+
+
 def _html_text(text: str) -> str:
     """Text made safe for folium's HTML-in-a-JS-template-literal tooltips and layer names."""
     escaped = html.escape(str(text), quote=True)
-    return escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    escaped = escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    # branca renders folium's output through Jinja again: braces must not reach it as braces
+    return escaped.replace("{", "&#123;").replace("}", "&#125;")
 
 
 def _json_for_html(value: Any) -> str:
@@ -311,7 +325,11 @@ def _json_for_html(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, sort_keys=True)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     # harmless inside JSON, but kept out so no page text ever looks like a template literal
-    return text.replace("`", "\\u0060").replace("$", "\\u0024")
+    text = text.replace("`", "\\u0060").replace("$", "\\u0024")
+    # branca compiles an Element's text as a Jinja template, so "{{ ... }}" in a name would be
+    # evaluated in Python when the page is rendered. JSON's own braces are never followed by
+    # "{", "%" or "#", so these pairs only occur inside strings, where the escape is valid.
+    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
 
 
 _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
@@ -323,6 +341,7 @@ def _with_csp(
     sources: tuple[str, ...] = ("cc:",),
     script_sources: tuple[str, ...] = ("cc:", "qrc:"),
     connect_sources: tuple[str, ...] = ("cc:", "qrc:"),
+    img_origins: tuple[str, ...] = (),
 ) -> str:
     """Insert a Content-Security-Policy allowing exactly the page's inline scripts.
 
@@ -340,7 +359,7 @@ def _with_csp(
             "default-src 'none'",
             "script-src " + (" ".join((*script_sources, *hashes)) or "'none'"),
             "style-src " + " ".join((*sources, "'unsafe-inline'")),
-            "img-src " + " ".join((*sources, "data:")),
+            "img-src " + " ".join((*sources, "data:", *(_checked_origin(o) for o in img_origins))),
             "font-src " + (" ".join(sources) or "'none'"),
             "connect-src " + (" ".join(connect_sources) or "'none'"),
             "base-uri 'none'",

@@ -20,9 +20,11 @@ from commandcenter.domain.catalog import Catalog
 _BUILDER = Path(__file__).with_name("page.py")
 
 
-def page_key(catalog: Catalog, *, asset_base: str, labels: Mapping[str, Any] | None, lang: str = "zh") -> str:
+def page_key(catalog: Catalog, *, asset_base: str, labels: Mapping[str, Any] | None, lang: str = "zh",
+             tile_origins: tuple[str, ...] = ()) -> str:
     digest = hashlib.sha256()
     digest.update(lang.encode())
+    digest.update(" ".join(tile_origins).encode())
     digest.update(_BUILDER.read_bytes())
     digest.update(metadata.version("folium").encode())
     digest.update(asset_base.encode())
@@ -32,15 +34,16 @@ def page_key(catalog: Catalog, *, asset_base: str, labels: Mapping[str, Any] | N
 
 
 def cached_page(catalog: Catalog, cache_dir: Path | None, *, asset_base: str,
-                labels: Mapping[str, Any] | None = None, lang: str = "zh") -> str:
+                labels: Mapping[str, Any] | None = None, lang: str = "zh",
+                tile_origins: tuple[str, ...] = ()) -> str:
     """The page for these inputs: from the cache when it is there, else built and stored."""
-    key = page_key(catalog, asset_base=asset_base, labels=labels, lang=lang)
+    key = page_key(catalog, asset_base=asset_base, labels=labels, lang=lang, tile_origins=tile_origins)
     path = cache_dir / f"map-page-{key[:24]}.html" if cache_dir else None
     if path is not None and path.is_file():
         return path.read_text(encoding="utf-8")
     from commandcenter.map.page import build_page
 
-    html = build_page(catalog, asset_base=asset_base, labels=labels, lang=lang)
+    html = build_page(catalog, asset_base=asset_base, labels=labels, lang=lang, tile_origins=tile_origins)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

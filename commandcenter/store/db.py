@@ -22,6 +22,13 @@ from commandcenter.store.schema import COLUMNS, MIGRATIONS, SCHEMA_VERSION
 
 ENTITY_TABLES = {"incident": "incidents", "task": "tasks", "resource": "resources", "alarm": "alarms"}
 BOOL_FIELDS = {"lead"}
+# The distinct units in `positions` by skipping along its primary key (one seek per unit, not
+# a scan of every row): the prefix of the position queries.
+_POSITION_IDS = (
+    "WITH RECURSIVE ids(id) AS (SELECT MIN(resource_id) FROM positions UNION ALL "
+    "SELECT (SELECT MIN(resource_id) FROM positions WHERE resource_id > ids.id) FROM ids "
+    "WHERE ids.id IS NOT NULL) "
+)
 
 
 class StoreError(RuntimeError):
@@ -462,6 +469,86 @@ class Store:
                 "SELECT indicator, MAX(ts_ms), value FROM samples GROUP BY indicator"
             )
         }
+
+    # --------------------------------------------------------------- positions
+    def ingest_positions(self, rows: Iterable[tuple[str, int, float, float, float, float]]) -> int:
+        """Store unit positions (resource_id, ts_ms, lon, lat, heading, speed) in one
+        transaction; a position already held (same unit and time) is ignored. Returns how many
+        were new. The resources row is not touched: positions are telemetry (no outbox, no
+        audit), and the newest position wins over the row's lon/lat for display."""
+        rows = list(rows)
+        if not rows:
+            return 0
+        # re-fetchable from the platform for 30 minutes: NORMAL durability, as for samples
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("BEGIN")
+        try:
+            before = self.conn.total_changes
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO positions(resource_id, ts_ms, lon, lat, heading, speed) "
+                "VALUES(?,?,?,?,?,?)",
+                rows,
+            )
+            added = self.conn.total_changes - before
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self.conn.execute("PRAGMA synchronous=FULL")
+        return added
+
+    def latest_positions(self) -> dict[str, tuple[int, float, float, float]]:
+        """The newest position of every unit: id -> (ts_ms, lon, lat, heading)."""
+        return {
+            r[0]: (r[1], r[2], r[3], r[4])
+            for r in self.conn.execute(
+                _POSITION_IDS + "SELECT ids.id, p.ts_ms, p.lon, p.lat, p.heading FROM ids "
+                "JOIN positions p ON p.resource_id = ids.id AND p.ts_ms = "
+                "(SELECT MAX(ts_ms) FROM positions WHERE resource_id = ids.id)"
+            )
+        }
+
+    def trails(self, since_ms: int, ids: Iterable[str] | None = None) -> dict[str, list[tuple[int, float, float]]]:
+        """Each unit's positions at or after `since_ms`, oldest first: id -> [(ts_ms, lon, lat)].
+        All units, or those in `ids`; a unit without positions in the window is left out."""
+        if ids is None:
+            cursor = self.conn.execute(
+                _POSITION_IDS + "SELECT resource_id, ts_ms, lon, lat FROM positions "
+                "WHERE resource_id IN (SELECT id FROM ids) AND ts_ms >= ? ORDER BY resource_id, ts_ms",
+                (since_ms,),
+            )
+        else:
+            cursor = self.conn.execute(
+                "SELECT resource_id, ts_ms, lon, lat FROM positions "
+                "WHERE resource_id IN (SELECT value FROM json_each(?)) AND ts_ms >= ? "
+                "ORDER BY resource_id, ts_ms",
+                (json.dumps(list(ids)), since_ms),
+            )
+        out: dict[str, list[tuple[int, float, float]]] = {}
+        for r in cursor:
+            out.setdefault(r[0], []).append((r[1], r[2], r[3]))
+        return out
+
+    def prune_positions(self, before_ms: int) -> int:
+        """Delete positions older than `before_ms` (retention); returns how many went."""
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("BEGIN")
+        try:
+            before = self.conn.total_changes  # rowcount is -1 for a statement opening with WITH
+            self.conn.execute(
+                _POSITION_IDS + "DELETE FROM positions WHERE resource_id IN (SELECT id FROM ids) "
+                "AND ts_ms < ?",
+                (before_ms,),
+            )
+            removed = self.conn.total_changes - before
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        finally:
+            self.conn.execute("PRAGMA synchronous=FULL")
+        return removed
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -67,13 +67,15 @@ class ClientSession:
     """The services of one running client: store, sync engine, window. Owns their lifetime."""
 
     def __init__(self, data: DataDir, platform_url: str | None, *, mode: str = "live",
-                 vitals_window_s: int = 3600, size: tuple[int, int] | None = None) -> None:
-        for _ in self._build(data, platform_url, mode, vitals_window_s, size):
+                 vitals_window_s: int = 3600, size: tuple[int, int] | None = None,
+                 tiles_url: str | None = None) -> None:
+        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url):
             pass
 
     @classmethod
     async def open(cls, data: DataDir, platform_url: str | None, *, mode: str = "live",
-                   vitals_window_s: int = 3600, size: tuple[int, int] | None = None) -> "ClientSession":
+                   vitals_window_s: int = 3600, size: tuple[int, int] | None = None,
+                   tiles_url: str | None = None) -> "ClientSession":
         """Build the session letting the event loop run between steps.
 
         QtWebEngine runs Chromium's browser side on this thread: the map page only makes
@@ -81,12 +83,12 @@ class ClientSession:
         between the steps lets it load while the charts and panels are imported and built.
         """
         self = cls.__new__(cls)
-        for _ in self._build(data, platform_url, mode, vitals_window_s, size):
+        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url):
             await asyncio.sleep(0)
         return self
 
     def _build(self, data: DataDir, platform_url: str | None, mode: str, vitals_window_s: int,
-               size: tuple[int, int] | None):
+               size: tuple[int, int] | None, tiles_url: str | None = None):
         """The construction steps; each `yield` is a point where the event loop may run.
         (Importing pyqtgraph on a worker thread instead was measured slower: the import and
         the GUI thread's callbacks contend for the GIL.)"""
@@ -113,8 +115,10 @@ class ClientSession:
         # The map view first: its page starts loading at once and the WebEngine processes work
         # on the other core while the charts (pyqtgraph) and the rest are imported and built;
         # sync comes after the map is ready (start()).
+        settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)
         map_view = MapView(self.catalog, self.store, self.hooks, lang="en" if labels.english() else "zh",
-                           layers=LayerStore(data.root), basemaps=data.root / "basemaps")
+                           layers=LayerStore(data.root), basemaps=data.root / "basemaps",
+                           tiles_url=_tiles_url(tiles_url, settings))
         yield
         import pyqtgraph  # noqa: F401  (the largest import, ~0.4 s, on its own step)
 
@@ -126,7 +130,6 @@ class ClientSession:
         from commandcenter.ui.incident_detail import IncidentDetail
         from commandcenter.ui.vitals import VitalsPanel
 
-        settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)
         s = Services(
             catalog=self.catalog,
             store=self.store,
@@ -211,8 +214,23 @@ def run_event_loop(app, main: Callable[[], "asyncio.Future | object"]) -> int:
         return loop.run_until_complete(main())
 
 
+def _tiles_url(given: str | None, settings) -> str | None:
+    """The online tile URL: the command line's, else the settings' (map/tiles_url), else none.
+    A bad one in the settings is logged and the map stays offline."""
+    from commandcenter.map.bridge import BridgeError, check_tile_url
+
+    url = given or settings.value("map/tiles_url") or None
+    if url is None:
+        return None
+    try:
+        return check_tile_url(url)
+    except BridgeError as exc:
+        log.error("map: ignoring map/tiles_url in %s: %s", settings.fileName(), exc)
+        return None
+
+
 def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "zh_CN",
-               mode: str = "live") -> int:
+               mode: str = "live", tiles_url: str | None = None) -> int:
     prepare_environment()
     setup_logging(data)
     app = create_qapp(lang)
@@ -231,7 +249,8 @@ def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "z
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: quit_requested.set())
         session = await ClientSession.open(data, platform_url, mode=mode,
-                                           vitals_window_s=DEMO_WINDOW_S if mode == "demo" else 3600)
+                                           vitals_window_s=DEMO_WINDOW_S if mode == "demo" else 3600,
+                                           tiles_url=tiles_url)
         session.window.window_closed.connect(quit_requested.set)
         session.window.show()
         session.start()
@@ -245,7 +264,8 @@ def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "z
     return run_event_loop(app, main)
 
 
-def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 0, lang: str = "zh_CN") -> int:
+def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 0, lang: str = "zh_CN",
+             tiles_url: str | None = None) -> int:
     """The embedded platform with the city simulator, and the client connected to it.
 
     Its state lives in DATA_DIR/demo: a simulated city never mixes with a live cache.
@@ -261,7 +281,7 @@ def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 
         return 1
     print(f"demo: platform at {url}, scenario {scenario.name}, {speed:g}x", flush=True)
     try:
-        return run_client(data, platform_url=url, lang=lang, mode="demo")
+        return run_client(data, platform_url=url, lang=lang, mode="demo", tiles_url=tiles_url)
     finally:
         platform.stop()
 

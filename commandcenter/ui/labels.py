@@ -104,6 +104,44 @@ _RETURN_REASON = {
     "overlapping_duty": QT_TRANSLATE_NOOP("Labels", "Overlapping duties"),
 }
 
+_RESOURCE_STATUS = {
+    "available": QT_TRANSLATE_NOOP("Labels", "Available"),
+    "assigned": QT_TRANSLATE_NOOP("Labels", "Assigned"),
+    "en_route": QT_TRANSLATE_NOOP("Labels", "En route"),
+    "on_scene": QT_TRANSLATE_NOOP("Labels", "On scene"),
+    "returning": QT_TRANSLATE_NOOP("Labels", "Returning"),
+    "out_of_service": QT_TRANSLATE_NOOP("Labels", "Out of service"),
+}
+
+_RESOURCE_KIND = {
+    "police_car": QT_TRANSLATE_NOOP("Labels", "Police car"),
+    "fire_engine": QT_TRANSLATE_NOOP("Labels", "Fire engine"),
+    "ambulance": QT_TRANSLATE_NOOP("Labels", "Ambulance"),
+    "patrol": QT_TRANSLATE_NOOP("Labels", "Patrol"),
+    "pump_truck": QT_TRANSLATE_NOOP("Labels", "Pump truck"),
+    "power_van": QT_TRANSLATE_NOOP("Labels", "Power repair van"),
+}
+
+_SITE_KIND = {
+    "hospital": QT_TRANSLATE_NOOP("Labels", "Hospital"),
+    "shelter": QT_TRANSLATE_NOOP("Labels", "Shelter"),
+    "school": QT_TRANSLATE_NOOP("Labels", "School"),
+}
+
+_MAP_WORD = {
+    "kind": QT_TRANSLATE_NOOP("Labels", "Kind"),
+    "department": QT_TRANSLATE_NOOP("Labels", "Department"),
+    "status": QT_TRANSLATE_NOOP("Labels", "Status"),
+    "area": QT_TRANSLATE_NOOP("Labels", "Area"),
+    "updated": QT_TRANSLATE_NOOP("Labels", "Updated"),
+    "heading": QT_TRANSLATE_NOOP("Labels", "Heading"),
+    "indicator": QT_TRANSLATE_NOOP("Labels", "Indicator"),
+    "value": QT_TRANSLATE_NOOP("Labels", "Value"),
+    "capacity": QT_TRANSLATE_NOOP("Labels", "Capacity"),
+    "stream": QT_TRANSLATE_NOOP("Labels", "Stream"),
+    "no_data": QT_TRANSLATE_NOOP("Labels", "no data"),
+}
+
 _OTHER = {
     "awaiting_dispatch": QT_TRANSLATE_NOOP("Labels", "Awaiting dispatch"),
     "stale": QT_TRANSLATE_NOOP("Labels", "stale"),
@@ -120,6 +158,23 @@ def _tr(table: dict[str, str], code: str | None) -> str:
 
 def incident_status(code: str | None) -> str:
     return _tr(_INCIDENT_STATUS, code)
+
+
+def resource_status(code: str | None) -> str:
+    return _tr(_RESOURCE_STATUS, code)
+
+
+def resource_kind(code: str | None) -> str:
+    return _tr(_RESOURCE_KIND, code)
+
+
+def site_kind(code: str | None) -> str:
+    return _tr(_SITE_KIND, code)
+
+
+def map_word(code: str) -> str:
+    """Row labels of the map's popups (kind, department, status...)."""
+    return _tr(_MAP_WORD, code)
 
 
 def incident_action(code: str) -> str:

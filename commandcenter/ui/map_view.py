@@ -38,14 +38,17 @@ from commandcenter.map import assets
 from commandcenter.map.bridge import (
     BridgeError,
     batch_script,
+    check_tile_url,
     focus_delta,
     incident_delta,
     incident_rows_delta,
     is_open_incident,
     layer_delta,
     layer_remove_delta,
+    online_basemap_delta,
     parse_page_message,
     remove_delta,
+    tile_origin,
 )
 from commandcenter.map.mbtiles import MBTiles, MBTilesError, basemap_delta, basemap_name, find_basemaps
 from commandcenter.map.page_cache import cached_page
@@ -130,6 +133,7 @@ class MapView(QWebEngineView):
         lang: str = "zh",
         layers: LayerStore | None = None,
         basemaps: Path | None = None,
+        tiles_url: str | None = None,
     ) -> None:
         if not is_registered():
             raise RuntimeError(
@@ -150,14 +154,19 @@ class MapView(QWebEngineView):
         self._shown: set[str] = set()
         self._layers = layers
         self._hidden_layers: set[str] = set()  # hidden by hide_layer: not resent on ready
-        self._basemap = _open_basemap(basemaps)  # (name, package) or None
+        # An online tile URL is used only when the user configured one; then it is the base
+        # layer and its origin the one place outside the machine the page may load from.
+        self._tiles_url = check_tile_url(tiles_url) if tiles_url else None
+        origins = (tile_origin(self._tiles_url),) if self._tiles_url else ()
+        self._basemap = None if self._tiles_url else _open_basemap(basemaps)  # (name, package) or None
 
         if not assets.vendor_ready():
             log.error(
                 "map: Leaflet files are missing under %s; run tools/fetch-map-assets.sh",
                 assets.vendor_dir(),
             )
-        html = cached_page(catalog, cache_dir(), asset_base=ASSET_BASE, labels=self._labels(), lang=self._lang)
+        html = cached_page(catalog, cache_dir(), asset_base=ASSET_BASE, labels=self._labels(), lang=self._lang,
+                           tile_origins=origins)
 
         # Created without a parent and re-parented after the page, so that the view's children
         # are destroyed page first, profile second: a profile must never die under its page.
@@ -169,7 +178,7 @@ class MapView(QWebEngineView):
             package = self._basemap[1]
             profile.destroyed.connect(lambda *_: package.close())
         profile.installUrlSchemeHandler(SCHEME, self._handler)
-        self.interceptor = LocalOnlyInterceptor(profile)
+        self.interceptor = LocalOnlyInterceptor(profile, allowed_origins=frozenset(origins))
         profile.setUrlRequestInterceptor(self.interceptor)
         self._page = _MapPage(profile, self)
         profile.setParent(self)
@@ -333,7 +342,9 @@ class MapView(QWebEngineView):
     def _on_page_ready(self) -> None:
         self._ready = True
         self._shown.clear()
-        if self._basemap is not None:
+        if self._tiles_url is not None:
+            self._enqueue(online_basemap_delta(self._tiles_url, self.tr("Online map")))
+        elif self._basemap is not None:
             name, package = self._basemap
             self._enqueue(basemap_delta(name, package, TILE_BASE))
         # Every open incident, in one compact delta read while the page loaded (the page's
