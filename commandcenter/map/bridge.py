@@ -25,6 +25,7 @@ GEOMETRY_TYPES = frozenset(
     {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
 )
 MAX_PROPERTY_TEXT = 2000
+TRAIL_MINUTES = 15  # how much of a unit's track the map draws behind it
 MESSAGE_TYPES = frozenset({"ready", "feature_clicked", "error", "area_selected", "selection", "context"})
 MAX_SELECTION_POINTS = 500
 ORG_CODE_RE = re.compile(r"[0-9A-Za-z_-]{1,32}")

@@ -26,6 +26,7 @@ from jinja2 import Template
 
 from commandcenter.domain.catalog import Catalog, OrgUnit
 from commandcenter.domain.levels import OrgLevel, Severity
+from commandcenter.map.bridge import TRAIL_MINUTES
 
 DEFAULT_ASSET_BASE = "cc://app/assets"
 CONFIG_ELEMENT_ID = "cc-config"
@@ -62,6 +63,13 @@ DEFAULT_LABELS: dict[str, Any] = {
     "tool_polygon": "圈选",
     "tool_measure": "测距",
     "tool_clear": "清除",
+    "site_hospital": "医院",
+    "site_shelter": "避难场所",
+    "site_school": "学校",
+    "unit_available": "力量·待命",
+    "unit_en_route": "力量·出动中",
+    "unit_on_scene": "力量·到场",
+    "unit_out_of_service": "力量·停用",
     "statuses": {
         "reported": "已上报",
         "verifying": "核实中",
@@ -88,7 +96,6 @@ UNIT_STATUS_COLOURS = {
     "out_of_service": "#475569",
 }
 SITE_COLOURS = {"hospital": "#e11d48", "shelter": "#16a34a", "school": "#7c3aed"}
-TRAIL_MINUTES = 15
 
 # Radius in pixels per severity: the worst events are the ones seen first from across a room.
 SEVERITY_RADIUS = {"I": 11, "II": 9, "III": 7, "IV": 6}

@@ -116,9 +116,10 @@ class ClientSession:
         # on the other core while the charts (pyqtgraph) and the rest are imported and built;
         # sync comes after the map is ready (start()).
         settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)
+        self.city = _load_city_map(self.catalog)
         map_view = MapView(self.catalog, self.store, self.hooks, lang="en" if labels.english() else "zh",
                            layers=LayerStore(data.root), basemaps=data.root / "basemaps",
-                           tiles_url=_tiles_url(tiles_url, settings))
+                           tiles_url=_tiles_url(tiles_url, settings), city=self.city)
         yield
         import pyqtgraph  # noqa: F401  (the largest import, ~0.4 s, on its own step)
 
@@ -138,6 +139,7 @@ class ClientSession:
             poke=self._poke,
             mode=mode,
             vitals_window_s=vitals_window_s,
+            city=self.city,
         )
         vitals = VitalsPanel(s.catalog, s.store, s.hooks, s.clock, window_s=s.vitals_window_s)
         yield
@@ -214,6 +216,37 @@ def run_event_loop(app, main: Callable[[], "asyncio.Future | object"]) -> int:
         return loop.run_until_complete(main())
 
 
+def _load_city_map(catalog):
+    """The city's map data; a broken file is logged and the map goes on without those layers."""
+    from commandcenter.citymap import CatalogError, load_city_map
+
+    try:
+        return load_city_map(catalog=catalog)
+    except (CatalogError, OSError) as exc:
+        log.error("map: the city's sites, sensors and cameras are not shown: %s", exc)
+        return None
+
+
+def import_scenario_warning(scenario: Path, data: DataDir) -> str | None:
+    """A scenario may come with its warning, `<scenario>.cap.xml` beside it (CAP 1.2): the
+    demo and the snapshot put it on the map as the layer `cap-demo-<scenario>`. Returns the
+    layer name, or None when there is no such file (a broken one is logged, not fatal)."""
+    from commandcenter.interop.cap import read_cap
+    from commandcenter.interop.errors import InteropError, LayerError
+    from commandcenter.interop.layers import LayerStore, sanitise_name
+
+    path = scenario.with_name(scenario.name.removesuffix(".yaml") + ".cap.xml")
+    if not path.is_file():
+        return None
+    name = sanitise_name(f"cap-demo-{scenario.stem}")
+    try:
+        LayerStore(data.root).save(read_cap(path, name=name), replace=True)
+    except (InteropError, LayerError, OSError) as exc:
+        log.error("demo: the scenario's warning %s is not shown: %s", path, exc)
+        return None
+    return name
+
+
 def _tiles_url(given: str | None, settings) -> str | None:
     """The online tile URL: the command line's, else the settings' (map/tiles_url), else none.
     A bad one in the settings is logged and the map stays offline."""
@@ -273,6 +306,7 @@ def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 
     from commandcenter.embedded import PlatformProcess, PlatformStartError
 
     data = DataDir(data.root / "demo").ensure()
+    import_scenario_warning(scenario, data)
     platform = PlatformProcess(data.platform_db, scenario=scenario, speed=speed, port=port)
     try:
         url = platform.start()

@@ -146,6 +146,7 @@ class IncidentDetail(ObservesHooks, QWidget):
     """The incident panel. Observes the store; writes only through domain commands."""
 
     incident_changed = Signal(str)  # the incident shown ("" for none)
+    nearest_requested = Signal(str)  # the incident whose nearest available units to show
 
     def __init__(
         self,
@@ -249,6 +250,15 @@ class IncidentDetail(ObservesHooks, QWidget):
         self.no_tasks_label.setText(self.tr("No task dispatched yet."))
         self._tasks_layout.addWidget(self.no_tasks_label)
 
+        self.nearest_button = QPushButton(self.tr("Nearest available units"), self)
+        self.nearest_button.setObjectName("incidentDetailNearest")
+        self.nearest_button.clicked.connect(self._on_nearest_button_clicked)
+        self.nearest_label = _plain_label(self, "incidentDetailNearestList", wrap=True)
+        self.nearest_label.hide()
+        nearest_row = QHBoxLayout()
+        nearest_row.addWidget(self.nearest_button)
+        nearest_row.addStretch(1)
+
         self.content = QWidget(self)
         self.content.setObjectName("incidentDetailContent")
         content_layout = QVBoxLayout(self.content)
@@ -258,6 +268,8 @@ class IncidentDetail(ObservesHooks, QWidget):
         content_layout.addWidget(self.actions_box)
         content_layout.addLayout(response_row)
         content_layout.addWidget(self.dispatch_box)
+        content_layout.addLayout(nearest_row)
+        content_layout.addWidget(self.nearest_label)
         content_layout.addWidget(self.tasks_box)
         content_layout.addStretch(1)
         self.content.hide()
@@ -325,9 +337,27 @@ class IncidentDetail(ObservesHooks, QWidget):
     def incident_id(self) -> str | None:
         return self._incident_id
 
+    def show_nearest(self, units: list[tuple[str, float]]) -> None:
+        """List the nearest available units (name, metres), closest first, under the button."""
+        if not units:
+            self.nearest_label.setText(self.tr("No available unit with a known position."))
+        else:
+            lines = [
+                f"{i}. {name}  {metres / 1000:.1f} km" if metres >= 1000 else f"{i}. {name}  {round(metres)} m"
+                for i, (name, metres) in enumerate(units, 1)
+            ]
+            self.nearest_label.setText("\n".join(lines))
+        self.nearest_label.show()
+
+    def _on_nearest_button_clicked(self) -> None:
+        if self._incident_id is not None:
+            self.nearest_requested.emit(self._incident_id)
+
     def show_incident(self, incident_id: str | None) -> None:
         """Show an incident (None or an unknown id shows the placeholder)."""
         changed = incident_id != self._incident_id
+        if changed:
+            self.nearest_label.hide()
         self._incident_id = incident_id
         if changed:
             self.clear_message()

@@ -1,4 +1,5 @@
-"""The command view: one window, four docks, assembled from the services it is given.
+"""The command view: one window, four docks (and, on first use, the video and selection
+docks), assembled from the services it is given.
 
 The window wires signals between docks; docks never import each other. The layout is saved
 on close and restored after every dock exists.
@@ -9,12 +10,15 @@ from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
+from commandcenter.citymap import CityMap, camera_source
 from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.clock import Clock
 from commandcenter.domain.hooks import Hooks
 from commandcenter.store import Store
+from commandcenter.ui import labels, map_feeds
 from commandcenter.ui.board import LinkageBoard
 from commandcenter.ui.incident_detail import IncidentDetail
 from commandcenter.ui.map_view import MapView
@@ -35,6 +39,7 @@ class Services:
     poke: Callable[[], None]  # wake the sync engine after a local command
     mode: str = "live"  # live | demo | drill
     vitals_window_s: int = 3600
+    city: CityMap | None = None  # sensors and cameras of the map (their clicks, selections)
 
 
 class MainWindow(QMainWindow):
@@ -89,6 +94,16 @@ class MainWindow(QMainWindow):
 
         self.board.incident_selected.connect(self._on_board_incident_selected)
         self.map_view.incident_clicked.connect(self._on_map_incident_clicked)
+        self.map_view.feature_clicked.connect(self._on_map_feature_clicked)
+        self.map_view.selection_made.connect(self._on_map_selection_made)
+        self.map_view.context_requested.connect(self._on_map_context_requested)
+        self.map_view.area_selected.connect(self._on_map_area_selected)
+        self.detail.nearest_requested.connect(self._on_detail_nearest_requested)
+        # built when first needed: QtMultimedia and the selection list cost nothing at start-up
+        self.video: QWidget | None = None
+        self.dock_video: QDockWidget | None = None
+        self.selection: QWidget | None = None
+        self.dock_selection: QDockWidget | None = None
 
         self._shut_down = False
         self._ready_parts: set[str] = set()
@@ -145,6 +160,82 @@ class MainWindow(QMainWindow):
     def _on_map_incident_clicked(self, incident_id: str) -> None:
         self.detail.show_incident(incident_id)
         self.dock_detail.raise_()
+
+    def _on_map_feature_clicked(self, layer: str, feature_id: str) -> None:
+        if layer == "cameras":
+            self.play_camera(feature_id)
+
+    def play_camera(self, camera_id: str) -> bool:
+        """Play a camera's stream in the video panel (a dock made on first use)."""
+        city = self.services.city
+        camera = next((c for c in city.cameras if c.id == camera_id), None) if city else None
+        if camera is None:
+            return False
+        try:
+            source = camera_source(camera, city.media_root)
+        except ValueError as exc:
+            self.statusBar().showMessage(str(exc), 10_000)
+            return False
+        if self.video is None:
+            from commandcenter.ui.video_panel import VideoPanel
+
+            self.video = VideoPanel(self)
+            self.dock_video = self._dock("dock_video", self.tr("Video"), self.video)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock_video)
+            self.tabifyDockWidget(self.dock_detail, self.dock_video)
+            self.video.closed.connect(self.dock_video.hide)
+        self.video.play(labels.name(camera), source)
+        self.dock_video.show()
+        self.dock_video.raise_()
+        return True
+
+    def _on_map_selection_made(self, shape: dict) -> None:
+        self.show_selection(shape)
+
+    def show_selection(self, shape: dict):
+        """List what lies inside a shape drawn on the map (a dock made on first use)."""
+        if self.selection is None:
+            from commandcenter.ui.selection_panel import SelectionPanel
+
+            city = self.services.city
+            self.selection = SelectionPanel(self.services.catalog, self.services.store, self,
+                                            sensors=city.sensors if city else ())
+            self.dock_selection = self._dock("dock_selection", self.tr("Selection"), self.selection)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock_selection)
+            self.tabifyDockWidget(self.dock_detail, self.dock_selection)
+            self.selection.incident_activated.connect(self._on_board_incident_selected)
+        self.selection.show_shape(shape)
+        self.dock_selection.show()
+        self.dock_selection.raise_()
+        return self.selection
+
+    def _on_map_context_requested(self, lon: float, lat: float) -> None:
+        menu = QMenu(self)
+        menu.setObjectName("map_context_menu")
+        action = menu.addAction(self.tr("Report an incident here…"))
+        action.triggered.connect(lambda: self.report_at(lon, lat))
+        menu.popup(QCursor.pos())
+
+    def report_at(self, lon: float, lat: float):
+        """Open the report form for a point of the map; the new incident is shown when saved."""
+        from commandcenter.ui.report_dialog import ReportDialog
+
+        s = self.services
+        dialog = ReportDialog(s.catalog, s.store, s.clock, lon, lat, self, mode=s.mode, poke=s.poke)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._on_board_incident_selected(dialog.incident_id))
+        dialog.open()
+        return dialog
+
+    def _on_map_area_selected(self, code: str) -> None:
+        unit = self.services.catalog.org_units.get(code)
+        if unit is not None:
+            self.statusBar().showMessage(self.tr("Area: %1").replace("%1", labels.name(unit)), 15_000)
+
+    def _on_detail_nearest_requested(self, incident_id: str) -> None:
+        found = self.map_view.show_nearest(incident_id)
+        english = labels.english()
+        self.detail.show_nearest([(map_feeds.display_name(unit, english), metres) for metres, unit in found])
 
     def show_only(self, view: str) -> None:
         """Show one dock alone (snapshot --view)."""

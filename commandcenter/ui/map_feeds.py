@@ -6,9 +6,13 @@ value and alarm colour), cameras and key sites. Each builder returns rows for
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Iterable
 
+from commandcenter.citymap import CityMap, sensor_state
 from commandcenter.domain.catalog import Catalog
+from commandcenter.domain.geo import nearest
+from commandcenter.domain.levels import COLOUR_HEX
 from commandcenter.store.db import Store
 from commandcenter.ui import labels
 
@@ -24,7 +28,7 @@ def _clock(ms: int | None) -> str:
     return time.strftime("%H:%M:%S", time.localtime(ms / 1000)) if ms else ""
 
 
-def _name(item: dict, english: bool) -> str:
+def display_name(item: dict, english: bool) -> str:
     """A data row's name in the user's language (name_en when there is one)."""
     if english and item.get("name_en"):
         return str(item["name_en"])
@@ -56,7 +60,7 @@ def unit_rows(store: Store, catalog: Catalog, *, english: bool, ids: Iterable[st
             continue
         status = res.get("status") or ""
         department = catalog.departments.get(res.get("department") or "")
-        name = _name(res, english)
+        name = display_name(res, english)
         popup = [
             [labels.map_word("kind"), labels.resource_kind(res.get("kind"))],
             [labels.map_word("department"), labels.name(department) if department else (res.get("department") or "")],
@@ -67,3 +71,115 @@ def unit_rows(store: Store, catalog: Catalog, *, english: bool, ids: Iterable[st
         rows.append([res["id"], name, name, status, res.get("kind") or "", lon, lat,
                      heading if heading is not None else 0.0, 1.0 if status in MOVING else 0.0, ts or 0, popup])
     return rows
+
+
+def _item_name(item, english: bool) -> str:
+    return (item.name_en if english and item.name_en else item.name_zh) or item.id
+
+
+def sensor_rows(city: CityMap, catalog: Catalog, latest: dict, *, english: bool) -> list[list]:
+    """Sensors coloured by their indicator's alarm state, with the current value as a label.
+    `latest` is Store.latest_samples(): indicator -> (ts_ms, value)."""
+    rows = []
+    for sensor in city.sensors:
+        indicator = catalog.indicators.get(sensor.indicator)
+        if indicator is None:
+            continue
+        ts, value = latest.get(sensor.indicator, (None, None))
+        state, _ = sensor_state(sensor, indicator, value)
+        text = _value_text(value, indicator.unit)
+        name = _item_name(sensor, english)
+        popup = [
+            [labels.map_word("indicator"), labels.name(indicator)],
+            [labels.map_word("value"), text if value is not None else labels.map_word("no_data")],
+            [labels.map_word("area"), _unit_name(catalog, sensor.org_unit)],
+            [labels.map_word("updated"), _clock(ts)],
+        ]
+        rows.append([sensor.id, name, name, sensor.kind, COLOUR_HEX.get(state, NO_DATA_COLOUR), text,
+                     sensor.lon, sensor.lat, popup])
+    return rows
+
+
+def _value_text(value, unit: str) -> str:
+    """A reading as a room reads it: 157 mm, 23.8 °C, 0.16 人/m² (no false precision)."""
+    if value is None or not isinstance(value, (int, float)) or value != value or value in (float("inf"), float("-inf")):
+        return "—"
+    magnitude = abs(value)
+    text = f"{value:.0f}" if magnitude >= 100 else f"{value:.1f}" if magnitude >= 10 else f"{value:.2f}"
+    return f"{text} {unit}".strip()
+
+
+def heat_points(city: CityMap, catalog: Catalog, latest: dict) -> list[tuple[float, float, float]]:
+    """The crowd heat map: each crowd sensor weighted by its indicator's value against the
+    indicator's red threshold (1.0 = at the red line)."""
+    points = []
+    for sensor in city.sensors:
+        if not sensor.kind.startswith("crowd"):
+            continue
+        indicator = catalog.indicators.get(sensor.indicator)
+        ts, value = latest.get(sensor.indicator, (None, None))
+        if indicator is None or value is None:
+            continue
+        red = indicator.thresholds.get("red") or max(indicator.thresholds.values(), default=0) or 1.0
+        # a crowd is visible at all (a quarter), and reaches full heat at the red line
+        points.append((sensor.lon, sensor.lat, 0.25 + 0.75 * max(0.0, min(1.0, float(value) / float(red)))))
+    return points
+
+
+def camera_rows(city: CityMap, catalog: Catalog, *, english: bool) -> list[list]:
+    rows = []
+    for camera in city.cameras:
+        name = _item_name(camera, english)
+        popup = [[labels.map_word("area"), _unit_name(catalog, camera.org_unit)]]
+        rows.append([camera.id, name, name, camera.lon, camera.lat, popup])
+    return rows
+
+
+def site_rows(city: CityMap, catalog: Catalog, *, english: bool) -> list[list]:
+    rows = []
+    for site in city.sites:
+        name = _item_name(site, english)
+        popup = [
+            [labels.map_word("kind"), labels.site_kind(site.kind)],
+            [labels.map_word("capacity"), str(site.capacity)],
+            [labels.map_word("area"), _unit_name(catalog, site.org_unit)],
+        ]
+        rows.append([site.id, name, name, site.kind, site.lon, site.lat, popup])
+    return rows
+
+
+FLOORPLAN_PREFIX = "/city/"  # cc://app/city/<image as in floorplans.json>
+
+
+def floorplans(city: CityMap, *, english: bool) -> tuple[list[dict], dict[str, Path]]:
+    """The plans for the page (image URLs on cc://) and the files the scheme handler may serve."""
+    plans, files = [], {}
+    for plan in city.floorplans:
+        floors = []
+        for floor in plan.floors:
+            path = FLOORPLAN_PREFIX + floor.image
+            files[path] = floor.path
+            title = (floor.name_en if english and floor.name_en else floor.name_zh) or floor.level
+            floors.append({"level": floor.level, "title": title, "url": "cc://app" + path})
+        (south, west), (north, east) = plan.bounds
+        plans.append({"id": plan.id, "title": _item_name(plan, english), "bounds": [[south, west], [north, east]],
+                      "floors": floors})
+    return plans, files
+
+
+def unit_positions(store: Store) -> list[dict]:
+    """Every unit as {id, name, name_en, kind, status, lon, lat}, at its newest position."""
+    positions = store.latest_positions()
+    out = []
+    for res in store.query("SELECT * FROM resources"):
+        where = positions.get(res["id"])
+        lon, lat = (where[1], where[2]) if where else (res.get("lon"), res.get("lat"))
+        if lon is None or lat is None:
+            continue
+        out.append({**res, "lon": lon, "lat": lat})
+    return out
+
+
+def nearest_available(store: Store, lon: float, lat: float, n: int = 5) -> list[tuple[float, dict]]:
+    """The n available units closest to a point, as (metres, unit), closest first."""
+    return nearest(unit_positions(store), lon, lat, n, where=lambda unit: unit.get("status") == "available")

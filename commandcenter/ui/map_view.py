@@ -18,6 +18,7 @@ handler. The page is a child of the view and is destroyed before the profile (se
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -39,7 +40,11 @@ from commandcenter.map.bridge import (
     BridgeError,
     batch_script,
     check_tile_url,
+    fallback_delta,
+    floorplans_delta,
     focus_delta,
+    heat_delta,
+    nearest_delta,
     incident_delta,
     incident_rows_delta,
     is_open_incident,
@@ -47,14 +52,18 @@ from commandcenter.map.bridge import (
     layer_remove_delta,
     online_basemap_delta,
     parse_page_message,
+    point_rows_delta,
     remove_delta,
     tile_origin,
+    trail_delta,
+    TRAIL_MINUTES,
 )
+from commandcenter.citymap import CityMap
 from commandcenter.map.mbtiles import MBTiles, MBTilesError, basemap_delta, basemap_name, find_basemaps
 from commandcenter.map.page_cache import cached_page
 from commandcenter.paths import cache_dir
 from commandcenter.store.db import Store, read_open_incidents_for_map
-from commandcenter.ui import labels
+from commandcenter.ui import labels, map_feeds
 from commandcenter.ui.url_scheme import (
     ASSET_BASE,
     INDEX_URL,
@@ -120,8 +129,10 @@ class MapView(QWebEngineView):
     area_selected = Signal(str)  # org unit code the user drilled into
     selection_made = Signal(dict)  # the shape drawn: {"type": "rect"|"polygon", ...}
     context_requested = Signal(float, float)  # lon, lat of a right-click
-    # Private hop to the GUI thread: the hook may fire on whichever thread committed.
+    # Private hops to the GUI thread: a hook may fire on whichever thread committed.
     _incident_ids_changed = Signal(list)
+    _units_changed = Signal(list)
+    _samples_changed = Signal()
 
     def __init__(
         self,
@@ -134,6 +145,7 @@ class MapView(QWebEngineView):
         layers: LayerStore | None = None,
         basemaps: Path | None = None,
         tiles_url: str | None = None,
+        city: CityMap | None = None,
     ) -> None:
         if not is_registered():
             raise RuntimeError(
@@ -154,6 +166,12 @@ class MapView(QWebEngineView):
         self._shown: set[str] = set()
         self._layers = layers
         self._hidden_layers: set[str] = set()  # hidden by hide_layer: not resent on ready
+        self._city = city
+        self._english = lang == "en"
+        self._dirty_units: set[str] = set()
+        self._dirty_samples = False
+        plans, plan_files = map_feeds.floorplans(city, english=self._english) if city else ([], {})
+        self._floorplans = plans
         # An online tile URL is used only when the user configured one; then it is the base
         # layer and its origin the one place outside the machine the page may load from.
         self._tiles_url = check_tile_url(tiles_url) if tiles_url else None
@@ -172,7 +190,7 @@ class MapView(QWebEngineView):
         # are destroyed page first, profile second: a profile must never die under its page.
         profile = QWebEngineProfile()
         tiles = dict([self._basemap]) if self._basemap else {}
-        self._handler = AppSchemeHandler(html, profile, tiles=tiles)
+        self._handler = AppSchemeHandler(html, profile, tiles=tiles, files=plan_files)
         if self._basemap is not None:
             # The package is read while the profile can still ask for tiles, and closed after.
             package = self._basemap[1]
@@ -198,6 +216,8 @@ class MapView(QWebEngineView):
         self._tick.timeout.connect(self._on_tick_timeout)
 
         self._incident_ids_changed.connect(self._on_store_incidents_changed)
+        self._units_changed.connect(self._on_units_changed)
+        self._samples_changed.connect(self._on_samples_changed)
         self.setup_hooks()
         self._load_page()
 
@@ -218,9 +238,13 @@ class MapView(QWebEngineView):
 
     def setup_hooks(self) -> None:
         self._hooks.changes_did_commit.append(self._on_hooks_changes_did_commit)
+        self._hooks.positions_did_arrive.append(self._on_hooks_positions_did_arrive)
+        self._hooks.samples_did_arrive.append(self._on_hooks_samples_did_arrive)
 
     def teardown_hooks(self) -> None:
         self._hooks.changes_did_commit.remove(self._on_hooks_changes_did_commit)
+        self._hooks.positions_did_arrive.remove(self._on_hooks_positions_did_arrive)
+        self._hooks.samples_did_arrive.remove(self._on_hooks_samples_did_arrive)
 
     def focus_incident(self, incident_id: str) -> bool:
         """Pan to an open incident, highlight it and open its popup.
@@ -263,6 +287,21 @@ class MapView(QWebEngineView):
         self._enqueue(delta)
         self._schedule()
         return True
+
+    def show_nearest(self, incident_id: str, n: int = 5) -> list[tuple[float, dict]]:
+        """Draw lines from an open incident to its n nearest available units and return them
+        as (metres, unit row), closest first ([] and nothing drawn for an unknown incident)."""
+        row = self._store.get("incident", incident_id)
+        if not is_open_incident(row) or row.get("lon") is None or row.get("lat") is None:
+            return []
+        found = map_feeds.nearest_available(self._store, row["lon"], row["lat"], n)
+        units = [
+            {"id": unit["id"], "lon": unit["lon"], "lat": unit["lat"],
+             "label": f"{map_feeds.display_name(unit, self._english)} · {_distance_text(metres)}"}
+            for metres, unit in found
+        ]
+        self._send_now(nearest_delta(row["lon"], row["lat"], units))
+        return found
 
     def run_tool(self, tool: str | None) -> None:
         """Switch the page's map tool: "box", "polygon", "measure", or None for none."""
@@ -342,11 +381,16 @@ class MapView(QWebEngineView):
     def _on_page_ready(self) -> None:
         self._ready = True
         self._shown.clear()
+        if self._city is not None:
+            # the vector base first: a raster basemap that follows replaces it
+            self._enqueue(fallback_delta(self._city.fallback))
         if self._tiles_url is not None:
             self._enqueue(online_basemap_delta(self._tiles_url, self.tr("Online map")))
         elif self._basemap is not None:
             name, package = self._basemap
             self._enqueue(basemap_delta(name, package, TILE_BASE))
+        self._queue_city_layers()
+        self._queue_units(None)
         # Every open incident, in one compact delta read while the page loaded (the page's
         # point layer holds 100k). It goes first; changes since the read follow it, re-read now
         # so none of them is older than the snapshot.
@@ -381,6 +425,28 @@ class MapView(QWebEngineView):
             return
         if changes.touches("incident"):
             self._incident_ids_changed.emit(sorted(changes.entities["incident"]))
+        if changes.touches("resource"):
+            self._units_changed.emit(sorted(changes.entities["resource"]))
+
+    def _on_hooks_positions_did_arrive(self, ids: list) -> None:
+        if isValid(self):
+            self._units_changed.emit(list(ids))
+
+    def _on_hooks_samples_did_arrive(self, _samples) -> None:
+        if isValid(self):
+            self._samples_changed.emit()
+
+    def _on_units_changed(self, ids: list) -> None:
+        if self._closing:
+            return
+        self._dirty_units.update(ids)
+        self._schedule()
+
+    def _on_samples_changed(self) -> None:
+        if self._closing or self._city is None:
+            return
+        self._dirty_samples = True
+        self._schedule()
 
     def _on_store_incidents_changed(self, ids: list) -> None:
         if self._closing:
@@ -432,6 +498,9 @@ class MapView(QWebEngineView):
             "tool_polygon": self.tr("Lasso"),
             "tool_measure": self.tr("Measure"),
             "tool_clear": self.tr("Clear"),
+            **{f"site_{kind}": labels.site_kind(kind) for kind in ("hospital", "shelter", "school")},
+            **{f"unit_{status}": self.tr("Unit: %1").replace("%1", labels.resource_status(status))
+               for status in ("available", "en_route", "on_scene", "out_of_service")},
             "layer_count": self.tr("{n} features"),
             **{f"severity_{s.name}": labels.severity(s.name) for s in Severity},
         }
@@ -472,13 +541,50 @@ class MapView(QWebEngineView):
         self._queue.pop(key, None)
         self._queue[key] = delta
 
+    def _queue_city_layers(self) -> None:
+        """Key sites, cameras and floor plans (static), sensors and the heat map (live)."""
+        if self._city is None:
+            return
+        city, english = self._city, self._english
+        self._enqueue(point_rows_delta("sites", map_feeds.SITE_FIELDS, map_feeds.site_rows(city, self._catalog, english=english)))
+        self._enqueue(point_rows_delta("cameras", map_feeds.CAMERA_FIELDS, map_feeds.camera_rows(city, self._catalog, english=english)))
+        if self._floorplans:
+            self._enqueue(floorplans_delta(self._floorplans))
+        self._queue_sensors()
+
+    def _queue_sensors(self) -> None:
+        latest = self._store.latest_samples()
+        rows = map_feeds.sensor_rows(self._city, self._catalog, latest, english=self._english)
+        self._enqueue(point_rows_delta("sensors", map_feeds.SENSOR_FIELDS, rows))
+        self._enqueue(heat_delta(map_feeds.heat_points(self._city, self._catalog, latest)))
+        self._dirty_samples = False
+
+    def _queue_units(self, ids: set[str] | None) -> None:
+        """Units where they are now; on a full load (ids None) their trails too."""
+        rows = map_feeds.unit_rows(self._store, self._catalog, english=self._english, ids=ids)
+        key = ("units", "*" if ids is None else f"+{len(self._queue)}")
+        delta = point_rows_delta("units", map_feeds.UNIT_FIELDS, rows)
+        self._queue.pop(key, None)
+        self._queue[key] = delta
+        if ids is None:
+            since = int(time.time() * 1000) - TRAIL_MINUTES * 60_000
+            for unit_id, points in self._store.trails(since).items():
+                trail = [(lon, lat, ts) for ts, lon, lat in points]
+                self._enqueue(trail_delta("units", unit_id, trail))
+
     def _schedule(self) -> None:
-        if self._ready and not self._closing and (self._queue or self._focus) and not self._tick.isActive():
+        if self._ready and not self._closing and (self._queue or self._focus or self._dirty_units or self._dirty_samples) \
+                and not self._tick.isActive():
             self._tick.start()
 
     def _flush(self) -> None:
         if not self._ready or self._closing or self._page is None:
             return
+        if self._dirty_units:
+            ids, self._dirty_units = self._dirty_units, set()
+            self._queue_units(ids)
+        if self._dirty_samples and self._city is not None:
+            self._queue_sensors()
         deltas = list(self._queue.values())
         self._queue.clear()
         if self._focus is not None:
@@ -487,6 +593,10 @@ class MapView(QWebEngineView):
             self._focus = None
         if deltas:
             self._page.runJavaScript(batch_script(deltas))
+
+
+def _distance_text(metres: float) -> str:
+    return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{round(metres)} m"
 
 
 def _incident_snapshot(path: Path) -> tuple[str, list[str], int]:

@@ -22,7 +22,14 @@ READY_TIMEOUT_S = 90.0
 def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, seconds: float,
                  scenario: Path, lang: str = "zh_CN", speed: float = 60.0) -> int:
     from commandcenter.embedded import PlatformProcess, PlatformStartError
-    from commandcenter.ui.app import DEMO_WINDOW_S, ClientSession, create_qapp, prepare_environment, run_event_loop
+    from commandcenter.ui.app import (
+        DEMO_WINDOW_S,
+        ClientSession,
+        create_qapp,
+        import_scenario_warning,
+        prepare_environment,
+        run_event_loop,
+    )
 
     prepare_environment(headless=True)
     snap = DataDir(data.root / "snapshot")
@@ -32,6 +39,7 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
     for part in ("layers", "basemaps"):  # the user's layers and offline basemap are in the picture
         if (data.root / part).is_dir():
             shutil.copytree(data.root / part, snap.root / part)
+    import_scenario_warning(scenario, snap)
     platform = PlatformProcess(snap.platform_db, scenario=scenario, speed=speed,
                                extra_args=["--start-at", str(seconds)])
     try:

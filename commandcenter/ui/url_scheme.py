@@ -9,7 +9,9 @@ serves exactly three kinds of URL and refuses everything else:
   refuses path traversal;
 - ``cc://app/tiles/<name>/<z>/<x>/<y>.<ext>``: basemap tiles read from the MBTiles package the
   handler was given under that name (commandcenter.map.mbtiles); a tile the package lacks is
-  a 404, and nothing is ever fetched from a network.
+  a 404, and nothing is ever fetched from a network;
+- exactly the extra files the handler was given by URL path (the floor plan images): a list,
+  never a folder, so no path from the page can reach another file.
 
 Chromium fixes its list of schemes at start-up, so ``register_url_schemes()`` must run before
 the QApplication is created (the app's __main__ and the tests' conftest call it).
@@ -21,6 +23,7 @@ import re
 import sqlite3
 from collections import deque
 from collections.abc import Mapping
+from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, Qt, QUrl
 from PySide6.QtWebEngineCore import (
@@ -82,10 +85,12 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
     image, newest last, so a caller (or a test) can tell the basemap is really in use.
     """
 
-    def __init__(self, page_html: str, parent=None, *, tiles: Mapping[str, MBTiles] | None = None) -> None:
+    def __init__(self, page_html: str, parent=None, *, tiles: Mapping[str, MBTiles] | None = None,
+                 files: Mapping[str, Path] | None = None) -> None:
         super().__init__(parent)
         self._page = page_html.encode("utf-8")
         self._tiles = dict(tiles or {})
+        self._files = dict(files or {})
         self.served: deque[str] = deque(maxlen=1000)
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt API)
@@ -114,6 +119,16 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
                 return
         if path.startswith(TILES_PREFIX):
             self._serve_tile(job, url, path[len(TILES_PREFIX):])
+            return
+        file = self._files.get(path)
+        if file is not None:
+            try:
+                data = file.read_bytes()
+            except OSError as exc:
+                log.error("map: cannot read %s: %s", file, exc)
+                job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
+                return
+            self._reply(job, (assets.mime_type(file) or "application/octet-stream").encode("ascii"), data)
             return
         self._not_found(job, url)
 

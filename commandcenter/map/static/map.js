@@ -62,7 +62,7 @@
             return {
                 fill: colours[props.status] || "#94a3b8",
                 stroke: "#0b1220",
-                radius: 8,
+                radius: 6,
                 shape: moving ? "arrow" : "circle",
                 heading: moving ? heading : 0,
                 glyph: moving ? "" : "dot",
@@ -441,6 +441,17 @@
             ["I", "II", "III", "IV"].forEach(function (code) {
                 if (colours[code] !== undefined) {
                     legendLine(root, "cc-legend-severity", colours[code], severityText(code), "circle");
+                }
+            });
+            // what the other point layers' colours mean: key sites by kind, units by status
+            var sites = cfg.siteColours || {};
+            Object.keys(sites).forEach(function (kind) {
+                legendLine(root, "cc-legend-site", sites[kind], word("site_" + kind, kind), "square");
+            });
+            var units = cfg.unitStatusColours || {};
+            ["available", "en_route", "on_scene", "out_of_service"].forEach(function (status) {
+                if (units[status] !== undefined) {
+                    legendLine(root, "cc-legend-unit", units[status], word("unit_" + status, status), "circle");
                 }
             });
             parts.layers = L.DomUtil.create("div", "cc-legend-layers", root);
