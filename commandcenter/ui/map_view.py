@@ -23,7 +23,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal, Slot
 from PySide6.QtWebChannel import QWebChannel
 from PySide6.QtWebEngineCore import QWebEnginePage, QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -215,6 +215,24 @@ class MapView(QWebEngineView):
         self._tick.setInterval(FLUSH_INTERVAL_MS)
         self._tick.timeout.connect(self._on_tick_timeout)
 
+        # A `commandcenter import` while the client runs shows up without a restart: the layer
+        # folder is watched, and a changed, new or deleted file updates the map.
+        self._layer_stamps: dict[str, float] = {}
+        self._layer_watcher: QFileSystemWatcher | None = None
+        self._layer_check = QTimer(self)
+        self._layer_check.setSingleShot(True)
+        self._layer_check.setInterval(300)  # a file is written as a temp file and renamed
+        self._layer_check.timeout.connect(self._on_layer_check_timeout)
+        if layers is not None:
+            try:
+                layers.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                log.warning("map: cannot watch %s: %s", layers.folder, exc)
+            else:
+                self._layer_stamps = self._stamp_layers()
+                self._layer_watcher = QFileSystemWatcher([str(layers.folder)], self)
+                self._layer_watcher.directoryChanged.connect(lambda _path: self._layer_check.start())
+
         self._incident_ids_changed.connect(self._on_store_incidents_changed)
         self._units_changed.connect(self._on_units_changed)
         self._samples_changed.connect(self._on_samples_changed)
@@ -326,6 +344,7 @@ class MapView(QWebEngineView):
         self._closing = True
         self.teardown_hooks()
         self._tick.stop()
+        self._layer_check.stop()
         self._queue.clear()
         self._focus = None
         self._ready = False
@@ -461,6 +480,32 @@ class MapView(QWebEngineView):
 
     def _on_tick_timeout(self) -> None:
         self._flush()
+
+    def _stamp_layers(self) -> dict[str, float]:
+        stamps = {}
+        for name in self._layers.names():
+            try:
+                stamps[name] = self._layers.path_of(name).stat().st_mtime_ns
+            except OSError:
+                continue
+        return stamps
+
+    def _on_layer_check_timeout(self) -> None:
+        if self._closing or self._layers is None:
+            return
+        stamps = self._stamp_layers()
+        for name, stamp in stamps.items():
+            if self._layer_stamps.get(name) != stamp and name not in self._hidden_layers:
+                log.info("map: layer %s changed on disk; showing it", name)
+                self._queue_layer(name)
+        for name in set(self._layer_stamps) - set(stamps):
+            log.info("map: layer %s was deleted; taking it off the map", name)
+            try:
+                self._enqueue(layer_remove_delta(name))
+            except BridgeError:
+                pass
+        self._layer_stamps = stamps
+        self._schedule()
 
     # ----------------------------------------------------------------- helpers
     def _load_page(self) -> None:

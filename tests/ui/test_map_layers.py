@@ -155,3 +155,19 @@ def _rgb(hex_colour):
     value = hex_colour.lstrip("#")
     r, g, b = (int(value[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgb({r}, {g}, {b})"
+
+
+def test_a_running_map_picks_up_an_import_made_on_the_command_line(qtbot, layer_view, layer_store, catalog, tmp_path):
+    """`commandcenter import` in a terminal while the client runs: the map shows it, no restart;
+    deleting the file takes it off."""
+    from commandcenter.cli import main
+
+    wait_layers(qtbot, layer_view, {"pump_stations": 3})
+    unit = next(u for u in catalog.org_units.values() if u.level == OrgLevel.COMMUNITY)
+    csv = tmp_path / "wells.csv"
+    csv.write_text(f"name,lat,lon\n井 1,{unit.center[1]},{unit.center[0]}\n井 2,{unit.center[1] + 0.001},{unit.center[0]}\n",
+                   encoding="utf-8")
+    assert main(["import", "csv", str(csv), "--layer", "wells", "--data-dir", str(layer_store.folder.parent)]) == 0
+    wait_layers(qtbot, layer_view, {"pump_stations": 3, "wells": 2})
+    layer_store.delete("wells")
+    wait_layers(qtbot, layer_view, {"pump_stations": 3})
