@@ -362,6 +362,8 @@ class MapView(QWebEngineView):
     def _on_page_load_finished(self, ok: bool) -> None:
         if not ok:
             log.error("map: the page %s failed to load", INDEX_URL.toString())
+            return
+        self._send_snapshot()
 
     def _on_page_render_process_terminated(self, status, exit_code: int) -> None:
         """A crashed renderer takes the page with it: reload, and resend everything on ready."""
@@ -399,7 +401,6 @@ class MapView(QWebEngineView):
 
     def _on_page_ready(self) -> None:
         self._ready = True
-        self._shown.clear()
         if self._city is not None:
             # the vector base first: a raster basemap that follows replaces it
             self._enqueue(fallback_delta(self._city.fallback))
@@ -410,21 +411,7 @@ class MapView(QWebEngineView):
             self._enqueue(basemap_delta(name, package, TILE_BASE))
         self._queue_city_layers()
         self._queue_units(None)
-        # Every open incident, in one compact delta read while the page loaded (the page's
-        # point layer holds 100k). It goes first; changes since the read follow it, re-read now
-        # so none of them is older than the snapshot.
-        script, ids, skipped = self._take_snapshot()
-        if skipped:
-            log.warning("map: %d open incidents have no valid id or position and are not shown", skipped)
-        self._page.runJavaScript(script)
-        self._shown.update(ids)
-        changed = [key[1] for key in self._queue if key[0] == INCIDENTS]
-        for incident_id in changed:
-            row = self._store.get("incident", incident_id)
-            if is_open_incident(row):
-                self._queue_incident(row)
-            else:
-                self._queue_removal(incident_id)
+        self._send_snapshot()
         if self._layers is not None:
             for name in self._layers.names():
                 if name not in self._hidden_layers:
@@ -510,7 +497,30 @@ class MapView(QWebEngineView):
     # ----------------------------------------------------------------- helpers
     def _load_page(self) -> None:
         self._snapshot = _SNAPSHOTS.submit(_incident_snapshot, self._store.path)
+        self._snapshot_sent = False
         self.load(INDEX_URL)
+
+    def _send_snapshot(self) -> None:
+        """Every open incident, in one compact delta read while the page loaded (the page's
+        point layer holds 100k). Sent as soon as the page has loaded (its scripts have run),
+        not only when the channel says ready, which comes tens of ms later. Changes queued
+        since the read follow it, re-read now so none of them is older than the snapshot."""
+        if self._snapshot_sent or self._closing or self._page is None:
+            return
+        self._snapshot_sent = True
+        self._shown.clear()
+        script, ids, skipped = self._take_snapshot()
+        if skipped:
+            log.warning("map: %d open incidents have no valid id or position and are not shown", skipped)
+        self._page.runJavaScript(script)
+        self._shown.update(ids)
+        changed = [key[1] for key in self._queue if key[0] == INCIDENTS]
+        for incident_id in changed:
+            row = self._store.get("incident", incident_id)
+            if is_open_incident(row):
+                self._queue_incident(row)
+            else:
+                self._queue_removal(incident_id)
 
     def _take_snapshot(self) -> tuple[str, list[str], int]:
         try:
