@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from commandcenter.domain.geo import point_in_ring
 from commandcenter.domain.levels import THRESHOLD_COLOURS, OrgLevel
 
 
@@ -20,17 +21,8 @@ class OrgUnit:
     polygon: tuple[tuple[float, float], ...]  # outer ring, lon/lat
 
     def contains(self, lon: float, lat: float) -> bool:
-        """Ray casting point-in-polygon on the outer ring."""
-        inside = False
-        ring = self.polygon
-        j = len(ring) - 1
-        for i in range(len(ring)):
-            xi, yi = ring[i]
-            xj, yj = ring[j]
-            if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
-                inside = not inside
-            j = i
-        return inside
+        """Point in the outer ring (domain.geo: even-odd, a point on the boundary is inside)."""
+        return point_in_ring(lon, lat, self.polygon)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -439,19 +440,26 @@ class Store:
             return 0
         # Samples are re-fetchable from the platform's history: NORMAL durability is enough,
         # and keeps FULL (one fsync per commit) for the command path.
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("BEGIN")
-        try:
+        with self._telemetry_transaction():
             self.conn.executemany(
                 "INSERT OR REPLACE INTO samples(indicator, ts_ms, value) VALUES(?,?,?)", rows
             )
+        return len(rows)
+
+    @contextmanager
+    def _telemetry_transaction(self):
+        """One transaction at synchronous=NORMAL for data the platform can send again (samples,
+        positions); FULL (one fsync per commit) stays for the command path."""
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute("BEGIN")
+        try:
+            yield
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
         finally:
             self.conn.execute("PRAGMA synchronous=FULL")
-        return len(rows)
 
     def samples_since(self, indicator: str, since_ms: int) -> list[tuple[int, float]]:
         return [
@@ -480,9 +488,7 @@ class Store:
         if not rows:
             return 0
         # re-fetchable from the platform for 30 minutes: NORMAL durability, as for samples
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("BEGIN")
-        try:
+        with self._telemetry_transaction():
             before = self.conn.total_changes
             self.conn.executemany(
                 "INSERT OR IGNORE INTO positions(resource_id, ts_ms, lon, lat, heading, speed) "
@@ -490,12 +496,6 @@ class Store:
                 rows,
             )
             added = self.conn.total_changes - before
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        finally:
-            self.conn.execute("PRAGMA synchronous=FULL")
         return added
 
     def latest_positions(self) -> dict[str, tuple[int, float, float, float]]:
@@ -532,9 +532,7 @@ class Store:
 
     def prune_positions(self, before_ms: int) -> int:
         """Delete positions older than `before_ms` (retention); returns how many went."""
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("BEGIN")
-        try:
+        with self._telemetry_transaction():
             before = self.conn.total_changes  # rowcount is -1 for a statement opening with WITH
             self.conn.execute(
                 _POSITION_IDS + "DELETE FROM positions WHERE resource_id IN (SELECT id FROM ids) "
@@ -542,12 +540,6 @@ class Store:
                 (before_ms,),
             )
             removed = self.conn.total_changes - before
-            self.conn.execute("COMMIT")
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        finally:
-            self.conn.execute("PRAGMA synchronous=FULL")
         return removed
 
     def integrity_ok(self) -> bool:

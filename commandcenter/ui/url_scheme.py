@@ -109,28 +109,25 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
         if path.startswith(ASSETS_PREFIX):
             file = assets.asset_path(path[len(ASSETS_PREFIX):])
             if file is not None:
-                try:
-                    data = file.read_bytes()
-                except OSError as exc:
-                    log.error("map: cannot read %s: %s", file, exc)
-                    job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
-                    return
-                self._reply(job, assets.mime_type(file).encode("ascii"), data)
+                self._serve_file(job, file)
                 return
         if path.startswith(TILES_PREFIX):
             self._serve_tile(job, url, path[len(TILES_PREFIX):])
             return
         file = self._files.get(path)
         if file is not None:
-            try:
-                data = file.read_bytes()
-            except OSError as exc:
-                log.error("map: cannot read %s: %s", file, exc)
-                job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
-                return
-            self._reply(job, (assets.mime_type(file) or "application/octet-stream").encode("ascii"), data)
+            self._serve_file(job, file)
             return
         self._not_found(job, url)
+
+    def _serve_file(self, job: QWebEngineUrlRequestJob, file: Path) -> None:
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            log.error("map: cannot read %s: %s", file, exc)
+            job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
+            return
+        self._reply(job, (assets.mime_type(file) or "application/octet-stream").encode("ascii"), data)
 
     def _serve_tile(self, job: QWebEngineUrlRequestJob, url: QUrl, rest: str) -> None:
         match = _TILE_PATH.fullmatch(rest)

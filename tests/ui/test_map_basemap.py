@@ -98,27 +98,6 @@ def magenta_pixels(image: QImage) -> int:
     )
 
 
-@pytest.fixture
-def make_view(qtbot, catalog, store, hooks):
-    views = []
-
-    def make(**kwargs):
-        view = MapView(catalog, store, hooks, **kwargs)
-        views.append(view)
-        view.resize(900, 700)
-        view.show()
-        with qtbot.waitSignal(view.map_ready, timeout=READY_TIMEOUT_MS):
-            pass
-        return view
-
-    yield make
-    for view in views:
-        view.shutdown()
-        view.close()
-        view.deleteLater()
-    qtbot.wait(50)
-
-
 def test_tiles_from_the_package_are_served_and_shown(qtbot, make_view, catalog, tmp_path):
     folder = tmp_path / "basemaps"
     write_city_basemap(folder / "demo.mbtiles", catalog)

@@ -12,8 +12,7 @@ from PySide6.QtTest import QTest
 from commandcenter.citymap import load_city_map
 from commandcenter.domain.levels import COLOUR_HEX
 from commandcenter.map import assets
-from commandcenter.ui.map_view import MapView
-from tests.ui.test_map_view import OFFSCREEN_NOISE, POPUP_TITLE, READY_TIMEOUT_MS, run_js, wait_js
+from tests.ui.test_map_view import OFFSCREEN_NOISE, POPUP_TITLE, run_js, wait_js
 
 pytestmark = [
     pytest.mark.webengine,
@@ -30,24 +29,8 @@ def city():
 
 
 @pytest.fixture
-def make_view(qtbot, catalog, store, hooks, city):
-    views = []
-
-    def make(**kwargs):
-        view = MapView(catalog, store, hooks, city=city, **kwargs)
-        views.append(view)
-        view.resize(1000, 800)
-        view.show()
-        with qtbot.waitSignal(view.map_ready, timeout=READY_TIMEOUT_MS):
-            pass
-        return view
-
-    yield make
-    for view in views:
-        view.shutdown()
-        view.close()
-        view.deleteLater()
-    qtbot.wait(50)
+def make_city_view(make_view, city):
+    return lambda **kwargs: make_view(city=city, **kwargs)
 
 
 def add_unit(store, unit_id, name, status, lon, lat, kind="fire_engine"):
@@ -58,11 +41,11 @@ def add_unit(store, unit_id, name, status, lon, lat, kind="fire_engine"):
     )
 
 
-def test_sites_cameras_and_sensors_are_on_the_map(qtbot, make_view, city, store, catalog):
+def test_sites_cameras_and_sensors_are_on_the_map(qtbot, make_city_view, city, store, catalog):
     crowd = next(s for s in city.sensors if s.indicator == "crowd_density_bund")
     red = catalog.indicators["crowd_density_bund"].thresholds["red"]
     store.ingest_samples([("crowd_density_bund", 1_784_080_800_000, red + 0.5)])
-    view = make_view()
+    view = make_city_view()
     wait_js(qtbot, view, "ccStats.points.sites", len(city.sites))
     wait_js(qtbot, view, "ccStats.points.cameras", len(city.cameras))
     wait_js(qtbot, view, "ccStats.points.sensors", len(city.sensors))
@@ -77,8 +60,8 @@ def test_sites_cameras_and_sensors_are_on_the_map(qtbot, make_view, city, store,
     assert run_js(qtbot, view, "ccStats.heat") == sum(1 for s in city.sensors if s.indicator == "crowd_density_bund")
 
 
-def test_new_samples_recolour_the_sensor(qtbot, make_view, city, store, catalog, hooks):
-    view = make_view()
+def test_new_samples_recolour_the_sensor(qtbot, make_city_view, city, store, catalog, hooks):
+    view = make_city_view()
     crowd = next(s for s in city.sensors if s.indicator == "crowd_density_bund")
     wait_js(qtbot, view, f"ccMap.points.sensors.props({json.dumps(crowd.id)}).colour", COLOUR_HEX["stale"])
     samples = [("crowd_density_bund", 1_784_080_801_000, catalog.indicators["crowd_density_bund"].thresholds["orange"] + 0.1)]
@@ -87,8 +70,8 @@ def test_new_samples_recolour_the_sensor(qtbot, make_view, city, store, catalog,
     wait_js(qtbot, view, f"ccMap.points.sensors.props({json.dumps(crowd.id)}).colour", COLOUR_HEX["orange"])
 
 
-def test_clicking_a_camera_names_it_to_the_app(qtbot, make_view, city):
-    view = make_view()
+def test_clicking_a_camera_names_it_to_the_app(qtbot, make_city_view, city):
+    view = make_city_view()
     camera = city.cameras[0]
     wait_js(qtbot, view, "ccStats.points.cameras", len(city.cameras))
     run_js(qtbot, view, f"ccFolium.map.setView([{camera.lat}, {camera.lon}], 17, {{animate: false}}); true")
@@ -100,9 +83,9 @@ def test_clicking_a_camera_names_it_to_the_app(qtbot, make_view, city):
     wait_js(qtbot, view, POPUP_TITLE, camera.name_zh)
 
 
-def test_floor_plans_switch_floors(qtbot, make_view, city):
+def test_floor_plans_switch_floors(qtbot, make_city_view, city):
     plan = city.floorplans[0]
-    view = make_view()
+    view = make_city_view()
     (south, west), (north, east) = plan.bounds
     run_js(qtbot, view, f"ccFolium.map.fitBounds([[{south}, {west}], [{north}, {east}]], {{animate: false}}); true")
     wait_js(qtbot, view, "ccStats.floorSwitcher", plan.id)
@@ -117,18 +100,18 @@ def test_floor_plans_switch_floors(qtbot, make_view, city):
     wait_js(qtbot, view, script, 1)
 
 
-def test_without_tiles_the_vector_fallback_is_the_basemap(qtbot, make_view, city):
-    view = make_view()
+def test_without_tiles_the_vector_fallback_is_the_basemap(qtbot, make_city_view, city):
+    view = make_city_view()
     wait_js(qtbot, view, "ccStats.fallback && ccStats.fallback.shown", True)
     assert run_js(qtbot, view, "ccStats.fallback.features") == len(city.fallback["features"])
 
 
-def test_units_move_with_heading_and_leave_a_trail(qtbot, make_view, store, hooks):
+def test_units_move_with_heading_and_leave_a_trail(qtbot, make_city_view, store, hooks):
     add_unit(store, "res-fire-1", HOSTILE, "en_route", 121.47, 31.23)
     add_unit(store, "res-amb-1", "救护车 1", "available", 121.45, 31.22, kind="ambulance")
     store.ingest_positions([("res-fire-1", 1_784_080_800_000 + i * 1000, 121.47 + i * 0.0005, 31.23, 90.0, 10.0)
                             for i in range(5)])
-    view = make_view()
+    view = make_city_view()
     wait_js(qtbot, view, "ccStats.points.units", 2)
     assert run_js(qtbot, view, "ccMap.points.units.trailLength('res-fire-1')") >= 1
     # a new position arrives: the unit moves and its trail grows

@@ -10,7 +10,7 @@ import pytest
 from commandcenter.map import assets
 from commandcenter.map.bridge import BridgeError
 from commandcenter.ui.map_view import MapView
-from tests.ui.test_map_basemap import magenta_pixels, magenta_png, make_view  # noqa: F401 (fixture)
+from tests.ui.test_map_basemap import magenta_pixels, magenta_png
 from tests.ui.test_map_view import OFFSCREEN_NOISE, run_js, wait_js
 
 pytestmark = [

@@ -12,36 +12,13 @@ from PySide6.QtTest import QTest
 from commandcenter.domain.commands import report_incident
 from commandcenter.domain.levels import OrgLevel
 from commandcenter.map import assets
-from commandcenter.ui.map_view import MapView
-from tests.ui.test_map_view import OFFSCREEN_NOISE, READY_TIMEOUT_MS, run_js, wait_js
+from tests.ui.test_map_view import OFFSCREEN_NOISE, run_js, wait_js
 
 pytestmark = [
     pytest.mark.webengine,
     pytest.mark.qt_log_ignore(*OFFSCREEN_NOISE),
     pytest.mark.skipif(not assets.vendor_ready(), reason="map assets not fetched: run tools/fetch-map-assets.sh"),
 ]
-
-
-@pytest.fixture
-def make_view(qtbot, catalog, store, hooks):
-    views = []
-
-    def make():
-        view = MapView(catalog, store, hooks)
-        views.append(view)
-        view.resize(1000, 800)
-        view.show()
-        with qtbot.waitSignal(view.map_ready, timeout=READY_TIMEOUT_MS):
-            pass
-        qtbot.wait(150)  # the first frame of the layers
-        return view
-
-    yield make
-    for view in views:
-        view.shutdown()
-        view.close()
-        view.deleteLater()
-    qtbot.wait(50)
 
 
 def pixel(qtbot, view, lon, lat) -> QPoint:

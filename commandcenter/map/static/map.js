@@ -66,8 +66,7 @@
                 shape: moving ? "arrow" : "circle",
                 heading: moving ? heading : 0,
                 glyph: moving ? "" : "dot",
-                rank: props.status === "available" ? 0 : 1,
-                label: props.name
+                rank: props.status === "available" ? 0 : 1
             };
         },
         sensors: function (props) {
@@ -77,8 +76,7 @@
                 radius: 7,
                 glyph: "sensor",
                 glyphColour: "#0b1220",
-                rank: 0,
-                label: props.value_text
+                rank: 0
             };
         },
         cameras: function (props) {
@@ -92,8 +90,7 @@
                 radius: 8,
                 shape: "square",
                 glyph: text(props.kind),
-                rank: 0,
-                label: props.name
+                rank: 0
             };
         }
     };
@@ -118,10 +115,37 @@
     map.getPane("ccFloors").style.pointerEvents = "none";
     map.getPane("ccFallback").style.pointerEvents = "none";
 
-    addPointLayer("sites", {labelMinZoom: 15});
-    addPointLayer("cameras");
-    addPointLayer("sensors", {labelMinZoom: 13});
-    addPointLayer("units", {labelMinZoom: 16, trailColour: "#7dd3fc"}).setTrailMinutes(cfg.trailMinutes || 15);
+    function field(name) {
+        return function (props) {
+            return props[name];
+        };
+    }
+
+    addPointLayer("sites", {labelMinZoom: 15, label: field("name"), lookKey: field("kind")});
+    addPointLayer("cameras", {lookKey: function () {
+        return "camera";
+    }});
+    addPointLayer("sensors", {labelMinZoom: 13, label: field("value_text"), lookKey: field("colour")});
+    addPointLayer("units", {
+        // thousands of units at city zoom would be one solid carpet: dense cells cluster
+        // (exact counts, green when one of them is available); from zoom 15 all are drawn
+        cluster: true,
+        clusterCell: 40,
+        minClusterSize: 4,
+        clusterMaxZoom: 15,
+        clusterColour: function (rank) {
+            var colours = cfg.unitStatusColours || {};
+            return rank === 0 ? colours.available || "#22c55e" : colours.en_route || "#f59e0b";
+        },
+        labelMinZoom: 16,
+        label: field("name"),
+        trailColour: "#7dd3fc",
+        // status and heading (to the sprite's 10 degrees) are all a unit's look depends on
+        lookKey: function (props) {
+            var moving = Number(props.speed) > 0.5;
+            return props.status + "|" + (moving ? Math.round(Number(props.heading) / 10) : "-");
+        }
+    }).setTrailMinutes(cfg.trailMinutes || 15);
     var incidents = addPointLayer("incidents", {
         cluster: true,
         lookKey: function (props) {

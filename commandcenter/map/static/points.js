@@ -23,6 +23,7 @@
 
     var HIT_CELL = 32;
     var HEADING_STEPS = 36;  // sprites for headings every 10 degrees
+    var TRAIL_BANDS = 6;     // opacity steps of a fading trail
     var TAU = Math.PI * 2;
 
     function nextPow2(n) {
@@ -222,6 +223,33 @@
         return {canvas: canvas, half: size / 2};
     }
 
+    function makeClusterSprite(colour, n, r, textColour) {
+        var size = Math.ceil(2 * (r + 6));
+        var canvas = document.createElement("canvas");
+        canvas.width = size;
+        canvas.height = size;
+        var c = canvas.getContext("2d");
+        var m = size / 2;
+        c.beginPath();
+        c.arc(m, m, r + 4, 0, TAU);
+        c.fillStyle = colour;
+        c.globalAlpha = 0.35;
+        c.fill();
+        c.globalAlpha = 1;
+        c.beginPath();
+        c.arc(m, m, r, 0, TAU);
+        c.fill();
+        c.lineWidth = 1.5;
+        c.strokeStyle = "#0b1220";
+        c.stroke();
+        c.fillStyle = textColour;
+        c.font = "bold " + (n >= 1000 ? 11 : 12) + "px sans-serif";
+        c.textAlign = "center";
+        c.textBaseline = "middle";
+        c.fillText(String(n), m, m + 0.5);
+        return {canvas: canvas, half: m};
+    }
+
     L.CCPoints = L.Renderer.extend({
         options: {
             padding: 0.2,
@@ -231,8 +259,10 @@
             minClusterSize: 3,       // fewer points in a cell are drawn one by one
             labelMinZoom: 14,        // value labels (sensors) from this zoom on
             trailColour: "#7dd3fc",
-            // look(props) -> {fill, stroke, radius, glyph, shape, heading, rank, label}
+            // look(props) -> {fill, stroke, radius, glyph, shape, heading, rank}
             look: null,
+            lookKey: null,           // props -> the few fields the look depends on, as a string
+            label: null,             // props -> text drawn beside the point (from labelMinZoom)
             clusterColour: null      // function(rank) -> colour of a cluster of that worst rank
         },
 
@@ -255,7 +285,8 @@
             this._sprites = [];            // index -> {canvas, half}
             this._spriteKeys = new Map();  // look key -> sprite index
             this._ringSprites = new Map(); // sprite index -> its highlighted twin
-            this._lookCache = new Map();   // lookKey -> {sprite, rank, label}
+            this._lookCache = new Map();   // lookKey -> {sprite, rank}
+            this._clusterSprites = new Map();
             this._trails = new Map();      // id -> [x0, y0, ts, x0, y0, ts, ...]
             this._trailMs = 0;
             this._highlight = -1;
@@ -430,12 +461,12 @@
             var cached = key === null ? undefined : this._lookCache.get(key);
             if (cached === undefined) {
                 var look = this.options.look(props);
-                cached = {sprite: this._spriteFor(look), rank: look.rank === undefined ? 255 : look.rank,
-                          label: look.label === undefined || look.label === null ? null : String(look.label)};
+                cached = {sprite: this._spriteFor(look), rank: look.rank === undefined ? 255 : look.rank};
                 if (key !== null) {
                     this._lookCache.set(key, cached);
                 }
             }
+            var label = this.options.label ? this.options.label(props) : null;
             var slot = this._index.get(id);
             if (slot === undefined) {
                 slot = this._free.length ? this._free.pop() : this._size++;
@@ -455,7 +486,7 @@
             this._rank[slot] = cached.rank;
             this._props[slot] = stored;
             this._rowFields[slot] = fields;
-            this._labels[slot] = cached.label;
+            this._labels[slot] = label === undefined || label === null || label === "" ? null : String(label);
             this.redraw();
         },
 
@@ -720,25 +751,20 @@
             return Math.min(30, 11 + 4 * Math.log(n) / Math.LN10 * 1.6);
         },
 
+        /* A cluster bubble is a sprite too, one per colour and count: a dense view has
+         * thousands of bubbles, and drawing text into a canvas is the slow part. */
         _drawCluster: function (ctx, item) {
             var colour = this.options.clusterColour ? this.options.clusterColour(item.rank) : "#8fa3bf";
-            ctx.beginPath();
-            ctx.arc(item.x, item.y, item.r + 4, 0, TAU);
-            ctx.fillStyle = colour;
-            ctx.globalAlpha = 0.35;
-            ctx.fill();
-            ctx.globalAlpha = 1;
-            ctx.beginPath();
-            ctx.arc(item.x, item.y, item.r, 0, TAU);
-            ctx.fill();
-            ctx.lineWidth = 1.5;
-            ctx.strokeStyle = "#0b1220";
-            ctx.stroke();
-            ctx.fillStyle = item.rank <= 1 ? "#ffffff" : "#0b1220";
-            ctx.font = "bold " + (item.n >= 1000 ? 11 : 12) + "px sans-serif";
-            ctx.textAlign = "center";
-            ctx.textBaseline = "middle";
-            ctx.fillText(String(item.n), item.x, item.y + 0.5);
+            var key = colour + "|" + item.n + "|" + (item.rank <= 1 ? 1 : 0);
+            var sprite = this._clusterSprites.get(key);
+            if (sprite === undefined) {
+                sprite = makeClusterSprite(colour, item.n, item.r, item.rank <= 1 ? "#ffffff" : "#0b1220");
+                if (this._clusterSprites.size > 2000) {
+                    this._clusterSprites.clear();
+                }
+                this._clusterSprites.set(key, sprite);
+            }
+            ctx.drawImage(sprite.canvas, Math.round(item.x - sprite.half), Math.round(item.y - sprite.half));
         },
 
         _drawLabel: function (ctx, text, x, y) {
@@ -752,25 +778,32 @@
             ctx.fillText(text, x + 2, y);
         },
 
+        /* Trails fade with age: their segments are sorted into a few opacity bands, one path
+         * per band, so 10k trails cost a handful of strokes, not one per segment. */
         _drawTrails: function (ctx, scale, ox, oy) {
             var now = Date.now();
             var span = this._trailMs;
-            ctx.lineWidth = 2;
-            ctx.lineJoin = "round";
-            ctx.strokeStyle = this.options.trailColour;
+            var bands = [];
+            for (var b = 0; b < TRAIL_BANDS; b++) {
+                bands.push(new Path2D());
+            }
             this._trails.forEach(function (t) {
-                if (t.length < 6) {
-                    return;
-                }
                 for (var k = 3; k < t.length; k += 3) {
-                    var age = now - t[k + 2];
-                    ctx.globalAlpha = Math.max(0.12, Math.min(0.8, 1 - age / span));
-                    ctx.beginPath();
-                    ctx.moveTo(t[k - 3] * scale - ox, t[k - 2] * scale - oy);
-                    ctx.lineTo(t[k] * scale - ox, t[k + 1] * scale - oy);
-                    ctx.stroke();
+                    var fresh = 1 - (now - t[k + 2]) / span;
+                    var band = Math.max(0, Math.min(TRAIL_BANDS - 1, Math.floor(fresh * TRAIL_BANDS)));
+                    var path = bands[band];
+                    path.moveTo(t[k - 3] * scale - ox, t[k - 2] * scale - oy);
+                    path.lineTo(t[k] * scale - ox, t[k + 1] * scale - oy);
                 }
             });
+            ctx.lineWidth = 2;
+            ctx.lineJoin = "round";
+            ctx.lineCap = "round";
+            ctx.strokeStyle = this.options.trailColour;
+            for (var i = 0; i < TRAIL_BANDS; i++) {
+                ctx.globalAlpha = 0.12 + 0.68 * (i + 1) / TRAIL_BANDS;
+                ctx.stroke(bands[i]);
+            }
             ctx.globalAlpha = 1;
         },
 
