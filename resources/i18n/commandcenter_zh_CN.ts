@@ -709,114 +709,328 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="388"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="408"/>
         <source>Online map</source>
         <translation>在线地图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="481"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="536"/>
         <source>District boundaries</source>
         <translation>区县边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="482"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="537"/>
         <source>Street boundaries</source>
         <translation>街镇边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="483"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="538"/>
         <source>Community boundaries</source>
         <translation>村居边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="484"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="539"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="485"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="540"/>
         <source>Severity</source>
         <translation>事件等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="486"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="541"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="487"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="542"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="488"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="543"/>
         <source>Area</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="490"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="545"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="491"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="546"/>
         <source>Units</source>
         <translation>救援力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="492"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="547"/>
         <source>Sensors</source>
         <translation>感知设备</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="493"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="548"/>
         <source>Cameras</source>
         <translation>视频监控</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="494"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="549"/>
         <source>Key sites</source>
         <translation>重点场所</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="495"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="550"/>
         <source>Crowd density</source>
         <translation>人群密度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="496"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="551"/>
         <source>Floor plans</source>
         <translation>室内平面图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="497"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="552"/>
         <source>Box</source>
         <translation>框选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="498"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="553"/>
         <source>Lasso</source>
         <translation>圈选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="499"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="554"/>
         <source>Measure</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="500"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="555"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="502"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="557"/>
         <source>Unit: %1</source>
         <translation>力量·%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="504"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="559"/>
         <source>{n} features</source>
         <translation>{n} 个要素</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="79"/>
+        <source>Report an incident here</source>
+        <translation>在此处上报事件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="95"/>
+        <source>Outside the city: there is no org unit here, so no incident can be reported.</source>
+        <translation>此处在城市范围之外：没有属地单位，无法上报事件。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="105"/>
+        <source>What happened, where (required)</source>
+        <translation>发生了什么、在哪里（必填）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="120"/>
+        <source>Optional</source>
+        <translation>选填</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="132"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="173"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="204"/>
+        <source>Report</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="145"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="172"/>
+        <source>Position</source>
+        <translation>位置</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="146"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="171"/>
+        <source>Org unit</source>
+        <translation>属地</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="147"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="167"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="148"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="168"/>
+        <source>Event type</source>
+        <translation>事件类型</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="149"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="169"/>
+        <source>Severity</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="150"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="170"/>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="218"/>
+        <source>{field}: {reason}</source>
+        <translation>{field}：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>SelectionPanel</name>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="41"/>
+        <source>Rain gauge</source>
+        <translation>雨量站</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="42"/>
+        <source>Weather station</source>
+        <translation>气象站</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="43"/>
+        <source>Visibility meter</source>
+        <translation>能见度仪</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="44"/>
+        <source>Water level gauge</source>
+        <translation>水位站</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="45"/>
+        <source>Waterlogging sensor</source>
+        <translation>积水监测点</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="46"/>
+        <source>Water pressure sensor</source>
+        <translation>管网压力监测点</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="47"/>
+        <source>Traffic detector</source>
+        <translation>交通检测器</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="48"/>
+        <source>Substation monitor</source>
+        <translation>变电站监测</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="49"/>
+        <source>Gas pressure sensor</source>
+        <translation>燃气压力监测点</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="50"/>
+        <source>Air quality station</source>
+        <translation>空气质量监测站</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="51"/>
+        <source>Crowd density sensor</source>
+        <translation>人群密度监测</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="52"/>
+        <source>Crowd counter</source>
+        <translation>客流计数器</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="113"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="113"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="153"/>
+        <source>Cannot select: {reason}</source>
+        <translation>无法选择：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="179"/>
+        <source>Draw a rectangle or a polygon on the map to select.</source>
+        <translation>在地图上框选或圈选。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="278"/>
+        <source>… and {n} more</source>
+        <translation>… 另有 {n} 项</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="291"/>
+        <source>Incidents ({n})</source>
+        <translation>事件（{n}）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="293"/>
+        <source>Units ({n})</source>
+        <translation>救援力量（{n}）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="294"/>
+        <source>Sensors ({n})</source>
+        <translation>感知设备（{n}）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="299"/>
+        <source>Nothing in the selection</source>
+        <translation>选区内没有对象</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="301"/>
+        <source>1 incident</source>
+        <translation>1 起事件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="301"/>
+        <source>{n} incidents</source>
+        <translation>{n} 起事件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="302"/>
+        <source>1 unit</source>
+        <translation>1 支力量</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="302"/>
+        <source>{n} units</source>
+        <translation>{n} 支力量</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="303"/>
+        <source>1 sensor</source>
+        <translation>1 个设备</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="303"/>
+        <source>{n} sensors</source>
+        <translation>{n} 个设备</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="305"/>
+        <source>{incidents}, {units}, {sensors} in the selection</source>
+        <translation>选区内：{incidents}、{units}、{sensors}</translation>
     </message>
 </context>
 <context>

@@ -63,3 +63,40 @@ def test_nearest_available_units_are_drawn_and_listed(qtbot, window_session):
     listed = window.detail.nearest_label.text().splitlines()
     assert listed[0].startswith("1. 消防车 近") and listed[1].startswith("2. 消防车 远")
     assert "忙" not in window.detail.nearest_label.text()  # a unit on scene is not available
+
+
+def test_right_click_report_lands_in_the_store_and_is_shown(qtbot, window_session):
+    from PySide6.QtWidgets import QMenu
+
+    window = window_session.window
+    community = sorted((u for u in window_session.catalog.org_units.values() if u.level.code == "community"),
+                       key=lambda u: u.code)[3]
+    window.map_view.context_requested.emit(*community.center)
+    menu = window.findChild(QMenu, "map_context_menu")
+    assert menu is not None
+    menu.actions()[0].trigger()
+    from commandcenter.ui.report_dialog import ReportDialog
+
+    dialog = window.findChild(ReportDialog)
+    assert dialog is not None and dialog.org_unit.code == community.code
+    dialog.title_edit.setText("右键上报：路面积水")
+    assert dialog.submit() is True
+    row = window_session.store.get("incident", dialog.incident_id)
+    assert row["org_unit"] == community.code and row["title"] == "右键上报：路面积水"
+    qtbot.waitUntil(lambda: window.detail.title_label.text() == "右键上报：路面积水", timeout=5000)
+    wait_js(qtbot, window.map_view, f"ccMap.points.incidents.has({json.dumps(row['id'])})", True)
+
+
+def test_a_box_drawn_on_the_map_lists_what_is_inside_in_the_selection_dock(qtbot, window_session):
+    window = window_session.window
+    store = window_session.store
+    iid = seed(store, window_session.catalog)  # at 121.4764, 31.2298
+    add_unit(store, "u-in", "消防车 框内", "available", 121.4770, 31.2300)
+    add_unit(store, "u-out", "消防车 框外", "available", 121.40, 31.15)
+    shape = {"type": "rect", "bounds": [121.47, 31.225, 121.48, 31.235]}
+    run_js(qtbot, window.map_view,
+           "bridge.on_page_message(JSON.stringify({type: 'selection', shape: %s})); true" % json.dumps(shape))
+    qtbot.waitUntil(lambda: window.selection is not None and window.dock_selection.isVisible(), timeout=5000)
+    counts = window.selection.counts()
+    assert counts["incidents"] == 1 and counts["units"] == 1
+    assert [r[0] for r in window.selection.rows("incidents")] == [iid]
