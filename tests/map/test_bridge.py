@@ -11,6 +11,11 @@ from commandcenter.map.bridge import (
     BridgeError,
     PageMessage,
     batch_script,
+    check_tile_url,
+    floorplans_delta,
+    heat_delta,
+    nearest_delta,
+    point_rows_delta,
     incident_delta,
     layer_delta,
     layer_remove_delta,
@@ -48,6 +53,19 @@ def test_known_messages_parse():
         (_msg(type="ready", extra=1), "extra"),
         (_msg(type="error"), "message"),
         (_msg(type="error", message="x" * 2001), "message"),
+        (_msg(type="area_selected"), "code"),
+        (_msg(type="area_selected", code="../310101"), "code"),
+        (_msg(type="area_selected", code="x" * 33), "code"),
+        (_msg(type="context", lon=121.4), "lon/lat"),
+        (_msg(type="context", lon=200, lat=31), "lon/lat"),
+        (_msg(type="context", lon="121", lat=31), "lon/lat"),
+        (_msg(type="selection"), "shape"),
+        (_msg(type="selection", shape={"type": "circle"}), "shape.type"),
+        (_msg(type="selection", shape={"type": "rect", "bounds": [1, 2, 3]}), "shape.bounds"),
+        (_msg(type="selection", shape={"type": "rect", "bounds": [121.5, 31, 121.4, 31.1]}), "shape.bounds"),
+        (_msg(type="selection", shape={"type": "polygon", "ring": [[121, 31], [121.1, 31]]}), "shape.ring"),
+        (_msg(type="selection", shape={"type": "polygon", "ring": [[121, 31], [121.1, 31], ["a", 31]]}), "shape.ring"),
+        (_msg(type="selection", shape={"type": "polygon", "ring": [[121, 31]] * 501}), "shape.ring"),
         ("not json", None),
         ("[1, 2]", None),
         ("x" * 20000, None),
@@ -181,3 +199,42 @@ def test_layer_names_outside_the_layer_folder_pattern_are_refused(name):
 
 def test_layer_remove_delta():
     assert layer_remove_delta("pumps") == {"op": "layer_remove", "layer": "import:pumps"}
+
+
+def test_map_tool_messages_parse():
+    assert parse_page_message(_msg(type="area_selected", code="310101")).code == "310101"
+    context = parse_page_message(_msg(type="context", lon=121.47, lat=31.23))
+    assert (context.lon, context.lat) == (121.47, 31.23)
+    ring = [[121.4, 31.2], [121.5, 31.2], [121.45, 31.3]]
+    assert parse_page_message(_msg(type="selection", shape={"type": "polygon", "ring": ring})).shape == {
+        "type": "polygon", "ring": ring}
+
+
+def test_point_rows_keep_only_rows_with_an_id_and_a_position_and_text_values():
+    delta = point_rows_delta("units", ["id", "name", "lon", "lat", "rows"], [
+        ["u1", "<svg onload=alert(1)>", 121.4, 31.2, [["状态", "待命"], ["bad"]]],
+        ["", "no id", 121.4, 31.2, []],
+        ["u3", "no position", None, 31.2, []],
+        ["u4", {"nested": 1}, 121.4, float("nan"), []],
+        ["u5", {"nested": 1}, 121.4, 31.2, []],
+    ])
+    assert [row[0] for row in delta["rows"]] == ["u1", "u5"]
+    assert delta["rows"][0][4] == [["状态", "待命"]]
+    assert delta["rows"][1][1] == '{"nested": 1}'
+    batch_script([delta])  # JSON-clean
+    with pytest.raises(BridgeError):
+        point_rows_delta("secrets", ["id", "lon", "lat"], [])
+
+
+def test_overlay_deltas_are_validated():
+    assert heat_delta([(121.4, 31.2, 3.0), (121.4, float("nan"), 0.5)])["points"] == [[121.4, 31.2, 1.0]]
+    with pytest.raises(BridgeError) as info:
+        floorplans_delta([{"id": "p", "bounds": [[31.2, 121.4], [31.21, 121.41]],
+                           "floors": [{"level": "1F", "url": "https://example.com/x.png"}]}])
+    assert info.value.field == "floors.url"
+    with pytest.raises(BridgeError):
+        nearest_delta(121.4, 31.2, [{"id": "u", "lon": 500, "lat": 31.2, "label": "x"}])
+    assert check_tile_url("https://tiles.example.org/{z}/{x}/{y}.png")
+    for bad in ("https://tiles.example.org/{z}/{x}.png", "file:///{z}/{x}/{y}", "https://h/{z}/{x}/{y}\"><img>"):
+        with pytest.raises(BridgeError):
+            check_tile_url(bad)

@@ -20,7 +20,7 @@ pytestmark = [
     pytest.mark.skipif(not assets.vendor_ready(), reason="map assets not fetched: run tools/fetch-map-assets.sh"),
 ]
 
-HOSTILE = '<img src=x onerror="window.pwned=1">'
+HOSTILE = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><svg onload="window.pwned=3">'
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +39,17 @@ def add_unit(store, unit_id, name, status, lon, lat, kind="fire_engine"):
         " VALUES (?,?,?,?,?,?,?,?,?,?,1)",
         (unit_id, name, kind, "fire", "310101", status, lon, lat, 0.0, 1),
     )
+
+
+def test_the_whole_city_page_loads_without_a_script_error(qtbot, make_city_view, caplog):
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="commandcenter"):
+        view = make_city_view()
+        wait_js(qtbot, view, "ccStats.points.sites > 0 && ccStats.fallback.shown", True)
+        run_js(qtbot, view, "ccFolium.map.setZoom(17, {animate: false}); ccFolium.map.setZoom(12, {animate: false}); true")
+        qtbot.wait(200)
+    assert not [r.getMessage() for r in caplog.records if r.name.startswith("commandcenter")]
 
 
 def test_sites_cameras_and_sensors_are_on_the_map(qtbot, make_city_view, city, store, catalog):
@@ -129,3 +140,4 @@ def test_units_move_with_heading_and_leave_a_trail(qtbot, make_city_view, store,
     QTest.mouseClick(view.focusProxy(), Qt.LeftButton, Qt.NoModifier, QPoint(round(point["x"]), round(point["y"])))
     wait_js(qtbot, view, POPUP_TITLE, HOSTILE)
     assert run_js(qtbot, view, "typeof window.pwned") == "undefined"
+    assert run_js(qtbot, view, "document.querySelectorAll('.leaflet-popup-content img, .leaflet-popup-content svg').length") == 0
