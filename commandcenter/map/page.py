@@ -49,6 +49,7 @@ DEFAULT_LABELS: dict[str, Any] = {
     "org_unit": "属地",
     "legend": "图例",
     "layer_count": "{n} 个要素",
+    "layer_count_one": "1 个要素",
     "severity_I": "特别重大",
     "severity_II": "重大",
     "severity_III": "较大",

@@ -557,6 +557,7 @@ class MapView(QWebEngineView):
             **{f"unit_{status}": self.tr("Unit: %1").replace("%1", labels.resource_status(status))
                for status in ("available", "en_route", "on_scene", "out_of_service")},
             "layer_count": self.tr("{n} features"),
+            "layer_count_one": self.tr("1 feature"),
             **{f"severity_{s.name}": labels.severity(s.name) for s in Severity},
         }
 

@@ -818,6 +818,11 @@
         <source>{n} features</source>
         <translation>{n} 个要素</translation>
     </message>
+    <message>
+        <location filename="../../commandcenter/ui/map_view.py" line="560"/>
+        <source>1 feature</source>
+        <translation>1 个要素</translation>
+    </message>
 </context>
 <context>
     <name>ReportDialog</name>

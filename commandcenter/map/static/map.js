@@ -492,7 +492,8 @@
                 var entry = imported.get(key);
                 var line = legendLine(box, "cc-legend-layer", entry.colour, entry.title, "square");
                 var count = L.DomUtil.create("span", "cc-legend-count", line);
-                count.textContent = word("layer_count", "{n}").replace("{n}", String(entry.count));
+                count.textContent = entry.count === 1 ? word("layer_count_one", "1")
+                    : word("layer_count", "{n}").replace("{n}", String(entry.count));
                 if (!map.hasLayer(entry.group)) {
                     L.DomUtil.addClass(line, "cc-legend-off");
                 }
