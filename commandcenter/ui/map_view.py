@@ -169,6 +169,7 @@ class MapView(QWebEngineView):
         self._city = city
         self._english = lang == "en"
         self._dirty_units: set[str] = set()
+        self._unit_batches = 0
         self._dirty_samples = False
         plans, plan_files = map_feeds.floorplans(city, english=self._english) if city else ([], {})
         self._floorplans = plans
@@ -618,7 +619,8 @@ class MapView(QWebEngineView):
     def _queue_units(self, ids: set[str] | None) -> None:
         """Units where they are now; on a full load (ids None) their trails too."""
         rows = map_feeds.unit_rows(self._store, self._catalog, english=self._english, ids=ids)
-        key = ("units", "*" if ids is None else f"+{len(self._queue)}")
+        self._unit_batches += 1  # each batch its own queue entry: none replaces another
+        key = ("units", "*" if ids is None else f"+{self._unit_batches}")
         delta = point_rows_delta("units", map_feeds.UNIT_FIELDS, rows)
         self._queue.pop(key, None)
         self._queue[key] = delta
