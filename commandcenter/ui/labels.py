@@ -142,8 +142,15 @@ _MAP_WORD = {
     "no_data": QT_TRANSLATE_NOOP("Labels", "no data"),
 }
 
+# indicator domains are Chinese codes in the catalogue (DOMAIN.md); English names here
+_DOMAIN_EN = {
+    "气象": "Weather", "水务": "Water", "交通": "Transport", "能源": "Energy", "环境": "Environment",
+    "公共安全": "Public safety", "卫生": "Health", "人群": "Crowds", "城市运行": "City operations",
+}
+
 _OTHER = {
     "awaiting_dispatch": QT_TRANSLATE_NOOP("Labels", "Awaiting dispatch"),
+    "no_data": QT_TRANSLATE_NOOP("Labels", "no data"),
     "stale": QT_TRANSLATE_NOOP("Labels", "stale"),
 }
 
@@ -170,6 +177,11 @@ def resource_kind(code: str | None) -> str:
 
 def site_kind(code: str | None) -> str:
     return _tr(_SITE_KIND, code)
+
+
+def domain(code: str) -> str:
+    """An indicator domain in the interface language (the catalogue's code is its Chinese name)."""
+    return _DOMAIN_EN.get(code, code) if english() else code
 
 
 def map_word(code: str) -> str:

@@ -1,0 +1,321 @@
+"""The detail chart of city vital signs: the history of one indicator or several compared.
+
+One pyqtgraph plot per compared indicator (at most MAX_COMPARED), stacked, their time axes
+linked: zoom or pan one and all follow. Thresholds are drawn as colour bands in the real
+units of each indicator. A vertical time cursor follows the mouse across all the plots at
+once and reads out every indicator's value at that time. The chart follows the clock ("live")
+until somebody zooms or pans; the Live button brings it back.
+
+Data: the history from the store when an indicator is shown (rollups for long ranges when the
+store offers them), then the panel's ring buffers on the display tick, for these few curves
+only. Exports: the chart as PNG (a grab of what is shown) and each indicator's shown range as
+CSV (commandcenter.interop.vitals_report.series_csv when available).
+"""
+from __future__ import annotations
+
+import bisect
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from commandcenter.domain.catalog import Indicator
+from commandcenter.domain.levels import COLOUR_HEX, THRESHOLD_COLOURS
+from commandcenter.live.ringbuffer import SeriesBank
+from commandcenter.ui import labels
+
+MAX_COMPARED = 4
+BAND_ALPHA = 40
+CURVE_COLOUR = "#4cc9f0"
+
+
+def threshold_bands(ind: Indicator, lo: float, hi: float) -> list[tuple[str, float, float]]:
+    """(colour, from, to) bands between thresholds, direction-aware, clipped to lo..hi:
+    a value inside a band has that colour."""
+    cuts = [(c, ind.thresholds[c]) for c in THRESHOLD_COLOURS if c in ind.thresholds]
+    bands = []
+    if ind.direction == "below":
+        # red lowest: [.., red] red, [red, orange] orange ... [blue, ..] green
+        edges = [lo] + [v for _, v in reversed(cuts)] + [hi]
+        colours = [c for c, _ in reversed(cuts)]
+        for i, colour in enumerate(colours):
+            bands.append((colour, edges[i], edges[i + 1]))
+    else:
+        for i, (colour, value) in enumerate(cuts):
+            top = cuts[i + 1][1] if i + 1 < len(cuts) else hi
+            bands.append((colour, value, top))
+    return [(c, max(lo, a), min(hi, b)) for c, a, b in bands if min(hi, b) > max(lo, a)]
+
+
+class DetailChart(QWidget):
+    """History of the selected indicators with bands, a shared cursor, zoom and pan."""
+
+    live_changed = Signal(bool)
+
+    def __init__(self, indicators: dict[str, Indicator], store, bank: SeriesBank, clock, window_s: int,
+                 parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("vitalsDetail")
+        self._indicators = indicators
+        self._store = store
+        self._bank = bank
+        self._clock = clock
+        self.window_s = window_s
+        self._codes: list[str] = []
+        self._plots: dict[str, pg.PlotItem] = {}
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._history: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._cursors: dict[str, pg.InfiniteLine] = {}
+        self._readouts: dict[str, pg.TextItem] = {}
+        self._bands: dict[str, list[pg.LinearRegionItem]] = {}
+        self._live = True
+        self._moving_by_code = False
+        self.cursor_s: float | None = None
+
+        self.canvas = pg.GraphicsLayoutWidget(self)
+        self.canvas.setObjectName("vitalsDetailCanvas")
+        self.canvas.ci.setSpacing(2)
+        self.canvas.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        self.title = QLabel(self)
+        self.title.setObjectName("vitalsDetailTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.live_button = QPushButton(self.tr("Live"), self)
+        self.live_button.setObjectName("vitalsDetailLive")
+        self.live_button.setCheckable(True)
+        self.live_button.setChecked(True)
+        self.live_button.clicked.connect(lambda checked: self.set_live(True))
+        self.png_button = QPushButton(self.tr("PNG…"), self)
+        self.png_button.setObjectName("vitalsDetailPng")
+        self.png_button.clicked.connect(self._on_png_clicked)
+        self.csv_button = QPushButton(self.tr("CSV…"), self)
+        self.csv_button.setObjectName("vitalsDetailCsv")
+        self.csv_button.clicked.connect(self._on_csv_clicked)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 0)
+        bar.addWidget(self.title, 1)
+        bar.addWidget(self.live_button)
+        bar.addWidget(self.png_button)
+        bar.addWidget(self.csv_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.canvas, 1)
+
+    # ------------------------------------------------------------ public
+    @property
+    def codes(self) -> list[str]:
+        return list(self._codes)
+
+    @property
+    def live(self) -> bool:
+        return self._live
+
+    def plot(self, code: str) -> pg.PlotItem | None:
+        return self._plots.get(code)
+
+    def curve(self, code: str) -> pg.PlotDataItem | None:
+        return self._curves.get(code)
+
+    def bands(self, code: str) -> list[pg.LinearRegionItem]:
+        return list(self._bands.get(code, []))
+
+    def show_indicators(self, codes: list[str]) -> None:
+        """Show these indicators (the first MAX_COMPARED known ones), each in its own plot."""
+        codes = [c for c in dict.fromkeys(codes) if c in self._indicators][:MAX_COMPARED]
+        if codes == self._codes:
+            return
+        self.canvas.clear()
+        self._plots.clear()
+        self._curves.clear()
+        self._cursors.clear()
+        self._readouts.clear()
+        self._bands.clear()
+        self._history.clear()
+        self._codes = codes
+        first = None
+        for row, code in enumerate(codes):
+            plot = self._make_plot(self._indicators[code], last=row == len(codes) - 1)
+            self.canvas.addItem(plot, row=row, col=0)
+            if first is None:
+                first = plot
+            else:
+                plot.setXLink(first)
+            self._plots[code] = plot
+        if first is not None:
+            first.getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
+        self.title.setText("  ·  ".join(labels.name(self._indicators[c]) for c in codes))
+        self._font_px = None
+        self._scale_fonts()
+        self._load_history()
+        self.set_live(True)
+
+    def set_live(self, live: bool) -> None:
+        self._live = live
+        self.live_button.setChecked(live)
+        if live:
+            self.follow_clock()
+        self.live_changed.emit(live)
+
+    def follow_clock(self) -> None:
+        if not self._codes:
+            return
+        now_s = self._clock.now_ms() / 1000.0
+        self._moving_by_code = True
+        try:
+            self._plots[self._codes[0]].setXRange(now_s - self.window_s, now_s, padding=0)
+        finally:
+            self._moving_by_code = False
+
+    def update_live(self, dirty: set[str]) -> None:
+        """On the display tick: append what the ring buffers got for the shown indicators."""
+        for code in self._codes:
+            if code in dirty:
+                self._draw(code)
+        if self._live:
+            self.follow_clock()
+
+    def set_cursor(self, t_s: float) -> dict[str, float | None]:
+        """Put the time cursor at `t_s` on every plot; returns each indicator's value there."""
+        self.cursor_s = t_s
+        values = {}
+        for code in self._codes:
+            self._cursors[code].setPos(t_s)
+            value = self.value_at(code, t_s)
+            values[code] = value
+            ind = self._indicators[code]
+            text = "—" if value is None else f"{value:.4g} {ind.unit}"
+            self._readouts[code].setText(text)
+            self._readouts[code].setPos(t_s, self._plots[code].getViewBox().viewRange()[1][1])
+        return values
+
+    def value_at(self, code: str, t_s: float) -> float | None:
+        """The value of a shown indicator at a time (the sample at or before it)."""
+        t, v = self._series(code)
+        i = bisect.bisect_right(t.tolist(), t_s) - 1 if t.size else -1
+        return float(v[i]) if i >= 0 else None
+
+    def export_png(self, path: str | Path) -> bool:
+        return self.grab().save(str(path), "PNG")
+
+    def export_csv(self, code: str, path: str | Path) -> None:
+        """The shown range of one indicator as CSV (time, ts_ms, value, unit, colour)."""
+        from commandcenter.interop.layers import write_atomic
+
+        t, v = self._series(code)
+        lo, hi = self._plots[code].getViewBox().viewRange()[0]
+        keep = (t >= lo) & (t <= hi)
+        rows = [(int(round(ts * 1000)), float(value)) for ts, value in zip(t[keep], v[keep])]
+        write_atomic(Path(path), _series_csv(self._indicators[code], rows))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._scale_fonts()
+
+    def _scale_fonts(self) -> None:
+        """Axis text readable on a 4K wall: it grows with the chart's width."""
+        px = max(11, min(28, self.width() // 150))
+        if px == getattr(self, "_font_px", None):
+            return
+        self._font_px = px
+        font = self.font()
+        font.setPixelSize(px)
+        for plot in self._plots.values():
+            for name in ("left", "bottom"):
+                plot.getAxis(name).setTickFont(font)
+        self.title.setFont(font)
+
+    # ------------------------------------------------------------ building
+    def _make_plot(self, ind: Indicator, *, last: bool) -> pg.PlotItem:
+        axis = pg.DateAxisItem(orientation="bottom")
+        plot = pg.PlotItem(axisItems={"bottom": axis})
+        plot.setMenuEnabled(False)
+        plot.showGrid(x=True, y=True, alpha=0.15)
+        plot.getAxis("bottom").setStyle(showValues=last)
+        plot.setLabel("left", ind.unit)
+        plot.setTitle(labels.name(ind), size="11pt", justify="left")
+        lo, hi = ind.typical
+        red = ind.thresholds.get("red", hi)
+        top = max(hi, red) * 1.15 if max(hi, red) > 0 else 1.0
+        bottom = min(lo, min(ind.thresholds.values(), default=lo)) * 0.9
+        for colour, a, b in threshold_bands(ind, bottom - abs(top) * 10, top + abs(top) * 10):
+            fill = pg.mkColor(COLOUR_HEX[colour])
+            fill.setAlpha(BAND_ALPHA)
+            region = pg.LinearRegionItem((a, b), orientation="horizontal", movable=False, brush=fill,
+                                         pen=pg.mkPen(COLOUR_HEX[colour], width=1, style=Qt.PenStyle.DashLine))
+            region.setZValue(-10)
+            plot.addItem(region, ignoreBounds=True)
+            self._bands.setdefault(ind.code, []).append(region)
+        curve = plot.plot(pen=pg.mkPen(CURVE_COLOUR, width=1.5))
+        curve.setClipToView(True)
+        self._curves[ind.code] = curve
+        cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#e6edf8", width=1))
+        plot.addItem(cursor, ignoreBounds=True)
+        self._cursors[ind.code] = cursor
+        readout = pg.TextItem("", color="#e6edf8", anchor=(0, 0))
+        plot.addItem(readout, ignoreBounds=True)
+        self._readouts[ind.code] = readout
+        plot.setYRange(bottom, top, padding=0.02)
+        return plot
+
+    def _load_history(self) -> None:
+        since_ms = self._clock.now_ms() - self.window_s * 1000
+        for code in self._codes:
+            rows = self._store.samples_since(code, since_ms)
+            t = np.fromiter((ts / 1000.0 for ts, _ in rows), dtype=float, count=len(rows))
+            v = np.fromiter((value for _, value in rows), dtype=float, count=len(rows))
+            self._history[code] = (t, v)
+            self._draw(code)
+
+    def _series(self, code: str) -> tuple[np.ndarray, np.ndarray]:
+        """Store history joined with the newer points of the ring buffer, oldest first."""
+        t, v = self._history.get(code, (np.empty(0), np.empty(0)))
+        buf = self._bank.get(code)
+        if buf is not None:
+            bt, bv = buf.window()
+            if bt.size:
+                newer = bt > (t[-1] if t.size else -np.inf)
+                t = np.concatenate([t, bt[newer]])
+                v = np.concatenate([v, bv[newer]])
+        return t, v
+
+    def _draw(self, code: str) -> None:
+        t, v = self._series(code)
+        self._curves[code].setData(t, v, skipFiniteCheck=True)
+
+    # ------------------------------------------------------------ events
+    def _on_x_range_changed(self, *_args) -> None:
+        if not self._moving_by_code and self._live:
+            self.set_live(False)  # somebody zoomed or panned: stop following
+
+    def _on_scene_mouse_moved(self, pos) -> None:
+        for plot in self._plots.values():
+            if plot.sceneBoundingRect().contains(pos):
+                self.set_cursor(plot.getViewBox().mapSceneToView(pos).x())
+                return
+
+    def _on_png_clicked(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the chart"), "vitals.png", "PNG (*.png)")
+        if path:
+            self.export_png(path)
+
+    def _on_csv_clicked(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        for code in self._codes:
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the data"), f"{code}.csv", "CSV (*.csv)")
+            if path:
+                self.export_csv(code, path)
+
+
+def _series_csv(ind: Indicator, rows: list[tuple[int, float]]) -> bytes:
+    try:
+        from commandcenter.interop.vitals_report import series_csv
+    except ImportError:  # the report module is optional here
+        lines = ["ts_ms,value,unit,colour"] + [f"{ts},{value},{ind.unit},{ind.colour_of(value)}" for ts, value in rows]
+        return ("\n".join(lines) + "\n").encode("utf-8")
+    return series_csv(ind, rows)
