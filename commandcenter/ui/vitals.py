@@ -28,6 +28,8 @@ from commandcenter.ui.vitals_wall import STALE_INTERVALS, TileWall  # noqa: F401
 
 FRAME_INTERVAL_MS = 40  # 25 Hz
 STATE_INTERVAL_MS = 1000
+SLIDE_EVERY_S = 15
+TILES_PER_TICK = 16  # 64 tiles changed together are painted over four wall ticks (~0.3 s)
 
 
 class VitalsPanel(ObservesHooks, QWidget):
@@ -60,6 +62,11 @@ class VitalsPanel(ObservesHooks, QWidget):
         self._indicators: dict[str, Indicator] = dict(catalog.indicators)
         ordered = sorted(self._indicators.values(), key=lambda i: _domain_rank(i.domain))
         self._first_paint_done = False
+        self._frame = 0
+        self._seconds = 0
+        self._wall_dirty: set[str] = set()
+        self._chart_dirty: set[str] = set()
+        self._follow_due = False
 
         self.wall = TileWall(ordered, self.bank, self.window_s, self)
         self.wall.indicator_clicked.connect(self._on_wall_indicator_clicked)
@@ -157,24 +164,51 @@ class VitalsPanel(ObservesHooks, QWidget):
 
     # ---------------------------------------------------------------- timers
     def _on_frame_timer_timeout(self) -> None:
+        """The display tick. The wall and the chart take turns (each at 12.5 Hz): a second's
+        worth of new samples repaints many tiles, and the chart's repaint is of the same
+        order, so one tick never carries both."""
+        self._frame += 1
         dirty = self.bank.take_dirty()
-        if dirty:
-            self.wall.refresh_states(self._now_s(), dirty)
-            self.wall.repaint_tiles(dirty)
-        self.chart.update_live(dirty)
+        self._wall_dirty |= dirty
+        self._chart_dirty |= dirty
+        if self._frame % 2 == 0:
+            if self._wall_dirty:
+                codes, self._wall_dirty = self._wall_dirty, set()
+                self.wall.refresh_states(self._now_s(), codes)
+                self.wall.repaint_tiles(codes)
+            self.wall.flush(TILES_PER_TICK)
+        elif self._chart_dirty or self._follow_due:
+            codes, self._chart_dirty = self._chart_dirty, set()
+            self.chart.update_live(codes)
+            if self._follow_due and self.chart.live:
+                self.chart.follow_clock()
+            self._follow_due = False
 
     def _on_state_timer_timeout(self) -> None:
         changed = self.wall.refresh_states(self._now_s())
         if changed:
             self.wall.repaint_tiles(changed)
-        # the sparklines slide with the clock even without new samples
-        self.wall.update()
+        self._follow_due = True  # the chart's time axis slides once a second
+        self._seconds += 1
+        if self._seconds % SLIDE_EVERY_S == 0:
+            # an hour's sparkline moves a pixel in ~20 s: tiles without new samples slide too
+            self.wall.repaint_all()
+
+    def _catch_up(self) -> None:
+        """Everything at once (on show): what arrived while hidden."""
+        dirty = self.bank.take_dirty() | self._wall_dirty | self._chart_dirty
+        self._wall_dirty, self._chart_dirty = set(), set()
+        self.wall.refresh_states(self._now_s())
+        self.wall.repaint_all()
+        self.wall.flush()
+        self.chart.update_live(dirty)
+        if self.chart.live:
+            self.chart.follow_clock()
 
     # ------------------------------------------------------------ visibility
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
-        self._on_frame_timer_timeout()  # catch up at once with what arrived while hidden
-        self._on_state_timer_timeout()
+        self._catch_up()
         self.frame_timer.start()
         self.state_timer.start()
 

@@ -23,6 +23,8 @@ from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from pyqtgraph.functions import arrayToQPath
+
 from commandcenter.domain.catalog import Indicator
 from commandcenter.domain.levels import COLOUR_HEX, THRESHOLD_COLOURS
 from commandcenter.live.ringbuffer import SeriesBank
@@ -128,6 +130,7 @@ class TileWall(QWidget):
         self._rects: dict[str, QRect] = {}
         self._headers: dict[str, QRect] = {}
         self._selected: set[str] = set()
+        self._pending: dict[str, None] = {}  # tiles waiting for a repaint, in order
         self._scale = 1.0
         self._laid_out_width = -1
         self._fit_height = 0
@@ -176,16 +179,30 @@ class TileWall(QWidget):
         return changed
 
     def repaint_tiles(self, codes) -> None:
-        """Schedule a repaint of these tiles (and their domains' headers)."""
+        """Queue these tiles for repainting; `flush` paints a few of them per display tick."""
+        for code in codes:
+            if code in self._rects or code in self._indicators:
+                self._pending[code] = None
+
+    def repaint_all(self) -> None:
+        self.repaint_tiles(self._indicators)
+
+    def flush(self, max_tiles: int = 0) -> int:
+        """Repaint up to `max_tiles` queued tiles (all when 0), oldest first: when a second's
+        samples of 64 indicators arrive together, their tiles are spread over a few ticks
+        rather than one long frame. Returns how many are still queued."""
         self._ensure_layout()
+        codes = list(self._pending)
+        if max_tiles:
+            codes = codes[:max_tiles]
         domains = set()
         for code in codes:
-            rect = self._rects.get(code)
-            if rect is not None:
-                self.update(rect)
-                domains.add(self._indicators[code].domain)
+            del self._pending[code]
+            self.update(self._rects[code])
+            domains.add(self._indicators[code].domain)
         for domain in domains:
             self.update(self._headers[domain])
+        return len(self._pending)
 
     # ------------------------------------------------------------ layout
     def set_fit_height(self, height: int) -> None:
@@ -269,14 +286,14 @@ class TileWall(QWidget):
         self._ensure_layout()
         painter = QPainter(self)
         painter.fillRect(event.rect(), BACKGROUND)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        clip = event.rect()
+        # no antialiasing: software-rendered walls (PERF.md); 1-px cosmetic lines read fine
+        region = event.region()  # only the tiles asked for, not their bounding box
         for domain, rect in self._headers.items():
-            if rect.intersects(clip):
+            if region.intersects(rect):
                 self._paint_header(painter, domain, rect)
         drew_data = False
         for code, rect in self._rects.items():
-            if rect.intersects(clip):
+            if region.intersects(rect):
                 drew_data = self._paint_tile(painter, self._indicators[code], rect) or drew_data
         painter.end()
         if drew_data and not self.painted_with_data:
@@ -400,8 +417,8 @@ class TileWall(QWidget):
         t, v = buf.window_since(t0)
         if t.size < 2:
             return False
-        # at most two points per pixel column: the shape of an hour, not its 3,600 samples
-        step = max(1, t.size // max(2, rect.width() * 2))
+        # about one point per pixel column: the shape of an hour, not its 3,600 samples
+        step = max(1, t.size // max(2, rect.width()))
         t, v = t[::step], v[::step]
         lo, hi = float(v.min()), float(v.max())
         tlo, thi = ind.typical
@@ -413,9 +430,7 @@ class TileWall(QWidget):
         span = (hi - lo) or 1.0
         xs = rect.left() + (t - t0) / self.window_s * rect.width()
         ys = rect.bottom() - (v - lo) / span * rect.height()
-        path = QPainterPath(QPointF(float(xs[0]), float(ys[0])))
-        for x, y in zip(xs[1:].tolist(), ys[1:].tolist()):
-            path.lineTo(x, y)
+        path = arrayToQPath(xs, ys)  # built from the arrays in bulk, not point by point
         line = QColor(colour) if colour != QColor(COLOUR_HEX["green"]) else QColor("#4cc9f0")
         painter.setPen(QPen(line, max(1.0, 1.4 * self._scale)))
         painter.setBrush(Qt.BrushStyle.NoBrush)
