@@ -146,8 +146,13 @@ class ClientSession:
         board = LinkageBoard(s.catalog, s.store, s.hooks, s.clock)
         yield
         detail = IncidentDetail(s.catalog, s.store, s.hooks, s.clock, on_command=s.poke)
+        from commandcenter.ui.alarms import AlarmPanel
+
+        sensor_places = {sensor.indicator: (sensor.lon, sensor.lat) for sensor in (self.city.sensors if self.city else ())}
+        alarms = AlarmPanel(s.catalog, s.store, s.hooks, s.clock, poke=s.poke, positions=sensor_places)
         yield
-        self.window = MainWindow(s, settings, map_view=map_view, vitals=vitals, board=board, detail=detail)
+        self.window = MainWindow(s, settings, map_view=map_view, vitals=vitals, board=board, detail=detail,
+                                 alarms=alarms)
         if size:
             self.window.resize(*size)
         elif settings.value("window/geometry") is None:

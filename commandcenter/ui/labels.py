@@ -140,12 +140,28 @@ _MAP_WORD = {
     "capacity": QT_TRANSLATE_NOOP("Labels", "Capacity"),
     "stream": QT_TRANSLATE_NOOP("Labels", "Stream"),
     "no_data": QT_TRANSLATE_NOOP("Labels", "no data"),
+    "alarm": QT_TRANSLATE_NOOP("Labels", "Alarm"),
 }
 
 # indicator domains are Chinese codes in the catalogue (DOMAIN.md); English names here
 _DOMAIN_EN = {
     "气象": "Weather", "水务": "Water", "交通": "Transport", "能源": "Energy", "环境": "Environment",
     "公共安全": "Public safety", "卫生": "Health", "人群": "Crowds", "城市运行": "City operations",
+}
+
+_ALARM_STATUS = {
+    "raised": QT_TRANSLATE_NOOP("Labels", "Raised"),
+    "acknowledged": QT_TRANSLATE_NOOP("Labels", "Acknowledged"),
+    "converted": QT_TRANSLATE_NOOP("Labels", "Converted to incident"),
+    "dismissed": QT_TRANSLATE_NOOP("Labels", "Dismissed"),
+    "cleared": QT_TRANSLATE_NOOP("Labels", "Cleared"),
+}
+
+_WARNING_COLOUR = {
+    "red": QT_TRANSLATE_NOOP("Labels", "Red"),
+    "orange": QT_TRANSLATE_NOOP("Labels", "Orange"),
+    "yellow": QT_TRANSLATE_NOOP("Labels", "Yellow"),
+    "blue": QT_TRANSLATE_NOOP("Labels", "Blue"),
 }
 
 _OTHER = {
@@ -177,6 +193,14 @@ def resource_kind(code: str | None) -> str:
 
 def site_kind(code: str | None) -> str:
     return _tr(_SITE_KIND, code)
+
+
+def alarm_status(code: str | None) -> str:
+    return _tr(_ALARM_STATUS, code)
+
+
+def warning_colour(code: str | None) -> str:
+    return _tr(_WARNING_COLOUR, code)
 
 
 def domain(code: str) -> str:

@@ -19,6 +19,7 @@ from commandcenter.domain.clock import Clock
 from commandcenter.domain.hooks import Hooks
 from commandcenter.store import Store
 from commandcenter.ui import labels, map_feeds
+from commandcenter.ui.alarms import AlarmPanel
 from commandcenter.ui.board import LinkageBoard
 from commandcenter.ui.incident_detail import IncidentDetail
 from commandcenter.ui.map_view import MapView
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         vitals: VitalsPanel,
         board: LinkageBoard,
         detail: IncidentDetail,
+        alarms: AlarmPanel | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """The window assembles the panels it is given (ClientSession builds them one by one,
@@ -79,11 +81,21 @@ class MainWindow(QMainWindow):
         self.dock_detail = self._dock("dock_detail", self.tr("Incident"), self.detail)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock_map)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock_vitals)
+        self.alarms = alarms
+        self.dock_alarms = None
+        if alarms is not None:
+            self.dock_alarms = self._dock("dock_alarms", self.tr("Alarms"), alarms)
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock_alarms)
+            alarms.red_alarm.connect(self._on_red_alarm)
+            alarms.incident_created.connect(self._on_board_incident_selected)
         self.splitDockWidget(self.dock_map, self.dock_board, Qt.Orientation.Vertical)
         self.splitDockWidget(self.dock_vitals, self.dock_detail, Qt.Orientation.Vertical)
         self.resizeDocks([self.dock_map, self.dock_vitals], [58, 42], Qt.Orientation.Horizontal)
         self.resizeDocks([self.dock_map, self.dock_board], [62, 38], Qt.Orientation.Vertical)
         self.resizeDocks([self.dock_vitals, self.dock_detail], [60, 40], Qt.Orientation.Vertical)
+        if self.dock_alarms is not None:
+            self.tabifyDockWidget(self.dock_detail, self.dock_alarms)
+            self.dock_detail.raise_()
 
         self.connection = ConnectionIndicator(s.store, s.hooks, parent=self)
         self.statusBar().addPermanentWidget(self.connection)
@@ -160,6 +172,12 @@ class MainWindow(QMainWindow):
     def _on_map_incident_clicked(self, incident_id: str) -> None:
         self.detail.show_incident(incident_id)
         self.dock_detail.raise_()
+
+    def _on_red_alarm(self, alarm_id: str) -> None:
+        """A new red alarm: its dock comes to the front with the alarm selected."""
+        self.dock_alarms.show()
+        self.dock_alarms.raise_()
+        self.alarms.select(alarm_id)
 
     def _on_map_feature_clicked(self, layer: str, feature_id: str) -> None:
         if layer == "cameras":
@@ -283,7 +301,7 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self._board_check.stop()
         self.save_layout()
-        for widget in (self.map_view, self.vitals, self.board, self.detail, self.connection):
+        for widget in (self.map_view, self.vitals, self.board, self.detail, self.connection, self.alarms):
             teardown = getattr(widget, "teardown_hooks", None)
             if teardown:
                 teardown()

@@ -17,7 +17,7 @@ from commandcenter.store.db import Store
 from commandcenter.ui import labels
 
 UNIT_FIELDS = ["id", "name", "title", "status", "kind", "lon", "lat", "heading", "speed", "ts_ms", "rows"]
-SENSOR_FIELDS = ["id", "name", "title", "kind", "colour", "value_text", "lon", "lat", "rows"]
+SENSOR_FIELDS = ["id", "name", "title", "kind", "colour", "value_text", "alarm", "lon", "lat", "rows"]
 CAMERA_FIELDS = ["id", "name", "title", "lon", "lat", "rows"]
 SITE_FIELDS = ["id", "name", "title", "kind", "lon", "lat", "rows"]
 MOVING = frozenset({"en_route", "returning"})
@@ -77,9 +77,23 @@ def _item_name(item, english: bool) -> str:
     return (item.name_en if english and item.name_en else item.name_zh) or item.id
 
 
-def sensor_rows(city: CityMap, catalog: Catalog, latest: dict, *, english: bool) -> list[list]:
-    """Sensors coloured by their indicator's alarm state, with the current value as a label.
-    `latest` is Store.latest_samples(): indicator -> (ts_ms, value)."""
+def open_alarms_by_indicator(store: Store) -> dict[str, dict]:
+    """The open (raised or acknowledged) alarm of each indicator, the worst when several."""
+    rank = {"red": 0, "orange": 1, "yellow": 2, "blue": 3}
+    out: dict[str, dict] = {}
+    for row in store.query("SELECT * FROM alarms WHERE status IN ('raised','acknowledged')"):
+        code = row.get("indicator")
+        if code not in out or rank.get(row.get("colour"), 9) < rank.get(out[code].get("colour"), 9):
+            out[code] = row
+    return out
+
+
+def sensor_rows(city: CityMap, catalog: Catalog, latest: dict, *, english: bool,
+                alarms: dict[str, dict] | None = None) -> list[list]:
+    """Sensors coloured by their indicator's threshold state, with the current value as a
+    label; a sensor whose indicator has an open alarm is ringed. `latest` is
+    Store.latest_samples(): indicator -> (ts_ms, value)."""
+    alarms = alarms or {}
     rows = []
     for sensor in city.sensors:
         indicator = catalog.indicators.get(sensor.indicator)
@@ -95,8 +109,12 @@ def sensor_rows(city: CityMap, catalog: Catalog, latest: dict, *, english: bool)
             [labels.map_word("area"), _unit_name(catalog, sensor.org_unit)],
             [labels.map_word("updated"), _clock(ts)],
         ]
+        alarm = alarms.get(sensor.indicator)
+        if alarm is not None:
+            popup.append([labels.map_word("alarm"),
+                          f"{labels.warning_colour(alarm.get('colour'))} · {labels.alarm_status(alarm.get('status'))}"])
         rows.append([sensor.id, name, name, sensor.kind, COLOUR_HEX.get(state, NO_DATA_COLOUR), text,
-                     sensor.lon, sensor.lat, popup])
+                     alarm.get("status") if alarm else "", sensor.lon, sensor.lat, popup])
     return rows
 
 

@@ -434,6 +434,8 @@ class MapView(QWebEngineView):
             self._incident_ids_changed.emit(sorted(changes.entities["incident"]))
         if changes.touches("resource"):
             self._units_changed.emit(sorted(changes.entities["resource"]))
+        if changes.touches("alarm"):
+            self._samples_changed.emit()  # the sensors show their alarms
 
     def _on_hooks_positions_did_arrive(self, ids: list) -> None:
         if isValid(self):
@@ -611,7 +613,8 @@ class MapView(QWebEngineView):
 
     def _queue_sensors(self) -> None:
         latest = self._store.latest_samples()
-        rows = map_feeds.sensor_rows(self._city, self._catalog, latest, english=self._english)
+        rows = map_feeds.sensor_rows(self._city, self._catalog, latest, english=self._english,
+                                     alarms=map_feeds.open_alarms_by_indicator(self._store))
         self._enqueue(point_rows_delta("sensors", map_feeds.SENSOR_FIELDS, rows))
         self._enqueue(heat_delta(map_feeds.heat_points(self._city, self._catalog, latest)))
         self._dirty_samples = False

@@ -70,10 +70,12 @@
             };
         },
         sensors: function (props) {
+            var alarm = text(props.alarm) !== "";
             return {
                 fill: text(props.colour) || "#64748b",
-                stroke: "#0b1220",
-                radius: 7,
+                stroke: alarm ? "#ffffff" : "#0b1220",  // an open alarm rings the sensor
+                ring: alarm,
+                radius: alarm ? 9 : 7,
                 glyph: "sensor",
                 glyphColour: "#0b1220",
                 rank: 0
@@ -125,7 +127,9 @@
     addPointLayer("cameras", {lookKey: function () {
         return "camera";
     }});
-    addPointLayer("sensors", {labelMinZoom: 13, label: field("value_text"), lookKey: field("colour")});
+    addPointLayer("sensors", {labelMinZoom: 13, label: field("value_text"), lookKey: function (props) {
+        return props.colour + "|" + props.alarm;
+    }});
     addPointLayer("units", {
         // thousands of units at city zoom would be one solid carpet: dense cells cluster
         // (exact counts, green when one of them is available); from zoom 15 all are drawn
