@@ -153,3 +153,13 @@ def test_cluster_counts_are_exact_and_a_cluster_click_zooms_in(qtbot, make_view,
     # every incident in view is counted exactly once: in one cluster or on its own
     assert sum(c["n"] for c in after["clusters"]) + after["points"] >= in_view
     assert in_view >= biggest["n"]
+
+
+def test_the_legend_folds_to_its_title_and_back(qtbot, make_view):
+    view = make_view()
+    visible = "document.querySelector('.cc-legend-severity').offsetParent !== null"
+    assert run_js(qtbot, view, visible) is True
+    run_js(qtbot, view, "document.querySelector('.cc-legend-title').click(); true")
+    assert run_js(qtbot, view, visible) is False
+    run_js(qtbot, view, "document.querySelector('.cc-legend-title').click(); true")
+    assert run_js(qtbot, view, visible) is True

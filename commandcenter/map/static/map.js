@@ -465,6 +465,12 @@
             L.DomEvent.disableScrollPropagation(root);
             var heading = L.DomUtil.create("div", "cc-legend-title", root);
             heading.textContent = word("legend", "图例");
+            // a click on the title folds the legend away (a small map dock needs the room)
+            L.DomEvent.on(heading, "click", function () {
+                var folded = !L.DomUtil.hasClass(root, "cc-legend-folded");
+                L.DomUtil[folded ? "addClass" : "removeClass"](root, "cc-legend-folded");
+                window.ccStats.legendFolded = folded;
+            });
             var colours = cfg.severityColours || {};
             ["I", "II", "III", "IV"].forEach(function (code) {
                 if (colours[code] !== undefined) {
