@@ -2,6 +2,69 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AlarmPanel</name>
+    <message>
+        <location filename="../../commandcenter/ui/alarms.py" line="66"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/alarms.py" line="66"/>
+        <source>Indicator</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/alarms.py" line="66"/>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/alarms.py" line="66"/>
+        <source>Area</source>
+        <translation>属地</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/alarms.py" line="67"/>
+        <source>Raised</source>
+        <translation>已告警</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/alarms.py" line="67"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/alarms.py" line="69"/>
+        <source>Acknowledge</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/alarms.py" line="72"/>
+        <source>Dismiss…</source>
+        <translation>排除…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/alarms.py" line="75"/>
+        <source>Convert to incident</source>
+        <translation>转为事件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/alarms.py" line="223"/>
+        <source>Red alarm: %1</source>
+        <translation>红色告警：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/alarms.py" line="239"/>
+        <source>Dismiss the alarm</source>
+        <translation>排除告警</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/alarms.py" line="239"/>
+        <source>Reason (required):</source>
+        <translation>原因（必填）：</translation>
+    </message>
+</context>
+<context>
     <name>BoardModel</name>
     <message>
         <location filename="../../commandcenter/ui/board.py" line="119"/>
@@ -83,6 +146,34 @@
         <location filename="../../commandcenter/ui/status.py" line="141"/>
         <source>Last error: {error}</source>
         <translation>最近错误:{error}</translation>
+    </message>
+</context>
+<context>
+    <name>DetailChart</name>
+    <message>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="85"/>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="90"/>
+        <source>PNG…</source>
+        <translation>PNG…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="93"/>
+        <source>CSV…</source>
+        <translation>CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="306"/>
+        <source>Save the chart</source>
+        <translation>保存图表</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="314"/>
+        <source>Save the data</source>
+        <translation>保存数据</translation>
     </message>
 </context>
 <context>
@@ -606,16 +697,67 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/labels.py" line="142"/>
+        <location filename="../../commandcenter/ui/labels.py" line="169"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="146"/>
+        <location filename="../../commandcenter/ui/labels.py" line="143"/>
+        <source>Alarm</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="153"/>
+        <source>Raised</source>
+        <translation>已告警</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="154"/>
+        <source>Acknowledged</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="155"/>
+        <source>Converted to incident</source>
+        <translation>已转事件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="156"/>
+        <source>Dismissed</source>
+        <translation>已排除</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="157"/>
+        <source>Cleared</source>
+        <translation>已解除</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="161"/>
+        <source>Red</source>
+        <translation>红色</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="162"/>
+        <source>Orange</source>
+        <translation>橙色</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="163"/>
+        <source>Yellow</source>
+        <translation>黄色</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="164"/>
+        <source>Blue</source>
+        <translation>蓝色</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="168"/>
         <source>Awaiting dispatch</source>
         <translation>待派单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="147"/>
+        <location filename="../../commandcenter/ui/labels.py" line="170"/>
         <source>stale</source>
         <translation>数据中断</translation>
     </message>
@@ -646,62 +788,67 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="66"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="68"/>
         <source>Command Center</source>
         <translation>城市运行应急指挥中心</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="76"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="78"/>
         <source>Map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="77"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="79"/>
         <source>City vital signs</source>
         <translation>城市体征</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="78"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="80"/>
         <source>Linkage board</source>
         <translation>联动看板</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="79"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="81"/>
         <source>Incident</source>
         <translation>事件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="122"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="87"/>
+        <source>Alarms</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="134"/>
         <source>LIVE</source>
         <translation>实战</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="123"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="135"/>
         <source>DEMO: simulated city</source>
         <translation>演示:模拟城市</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="124"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="136"/>
         <source>EXERCISE EXERCISE EXERCISE</source>
         <translation>演练 演练 演练</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="183"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="201"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="203"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="221"/>
         <source>Selection</source>
         <translation>选区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="215"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="233"/>
         <source>Report an incident here…</source>
         <translation>在此处上报事件…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="233"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="251"/>
         <source>Area: %1</source>
         <translation>区域：%1</translation>
     </message>
@@ -709,117 +856,117 @@
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="408"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="409"/>
         <source>Online map</source>
         <translation>在线地图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="536"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="539"/>
         <source>District boundaries</source>
         <translation>区县边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="537"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="540"/>
         <source>Street boundaries</source>
         <translation>街镇边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="538"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="541"/>
         <source>Community boundaries</source>
         <translation>村居边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="539"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="542"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="540"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="543"/>
         <source>Severity</source>
         <translation>事件等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="541"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="544"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="542"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="545"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="543"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="546"/>
         <source>Area</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="545"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="548"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="546"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="549"/>
         <source>Units</source>
         <translation>救援力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="547"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="550"/>
         <source>Sensors</source>
         <translation>感知设备</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="548"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="551"/>
         <source>Cameras</source>
         <translation>视频监控</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="549"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="552"/>
         <source>Key sites</source>
         <translation>重点场所</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="550"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="553"/>
         <source>Crowd density</source>
         <translation>人群密度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="551"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="554"/>
         <source>Floor plans</source>
         <translation>室内平面图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="552"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="555"/>
         <source>Box</source>
         <translation>框选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="553"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="556"/>
         <source>Lasso</source>
         <translation>圈选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="554"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="557"/>
         <source>Measure</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="555"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="558"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="557"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="560"/>
         <source>Unit: %1</source>
         <translation>力量·%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="559"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="562"/>
         <source>{n} features</source>
         <translation>{n} 个要素</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="560"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="563"/>
         <source>1 feature</source>
         <translation>1 个要素</translation>
     </message>
