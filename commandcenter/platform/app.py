@@ -24,6 +24,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from commandcenter.platform.alarming import AlarmRunner
 from commandcenter.platform.responders import SimulatedCommandRoom
 from commandcenter.platform.simulator import CitySimulator
 from commandcenter.platform.storage import sim_incident_id
@@ -216,8 +217,10 @@ def create_app(
     simulator: CitySimulator | None = None,
     token: str | None = None,
     fleet: FleetRunner | None = None,
+    alarms: AlarmRunner | None = None,
 ) -> Starlette:
-    """The ASGI app. The simulator and the fleet, when given, run for the app's lifespan."""
+    """The ASGI app. The simulator and the fleet, when given, run for the app's lifespan;
+    the alarm runner, when given, evaluates every batch of the simulator's samples."""
     broadcaster = Broadcaster()
 
     async def health(request: Request) -> Response:
@@ -311,6 +314,16 @@ def create_app(
             if samples:
                 await run_in_threadpool(storage.add_samples, samples)
                 broadcaster.publish_samples(samples)
+                if alarms is not None:
+                    try:
+                        anchor = (samples[0].ts_ms, simulator.t_s) if simulator is not None else None
+                        for seq in await run_in_threadpool(
+                            lambda: alarms.feed(samples, scenario_anchor=anchor)
+                        ):
+                            broadcaster.publish_change(seq)
+                    except Exception:
+                        # the tick's incidents are still reported
+                        log.exception("alarm evaluation failed")
             seqs = await run_in_threadpool(report, incidents, int(time.time() * 1000))
             for seq in seqs:
                 broadcaster.publish_change(seq)
@@ -326,10 +339,16 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         task = None
+        if alarms is not None:
+            await run_in_threadpool(alarms.restore)  # a restart continues its open alarms
         if simulator is not None:
             if simulator.start_at_s > 0:
                 samples, incidents = simulator.preroll()
                 await run_in_threadpool(storage.add_samples, samples)
+                if alarms is not None and samples:
+                    # preroll samples are a second apart, the newest one a tick before start_at_s
+                    anchor = (samples[-1].ts_ms + 1000, simulator.t_s)
+                    await run_in_threadpool(lambda: alarms.feed(samples, scenario_anchor=anchor))
                 await run_in_threadpool(report, incidents, int(time.time() * 1000))
             task = asyncio.create_task(simulator.run(on_tick))
         fleet_task = None
@@ -362,6 +381,7 @@ def create_app(
     app.state.simulator = simulator
     app.state.broadcaster = broadcaster
     app.state.fleet = fleet
+    app.state.alarms = alarms
     return app
 
 

@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 
 import uvicorn
 
+from commandcenter.platform.alarming import AlarmRunner
 from commandcenter.platform.app import create_app
 from commandcenter.platform.storage import PlatformStorage, StorageError
 from commandcenter.platform.units import DEFAULT_UNITS, MAX_UNITS, Fleet, FleetRunner
@@ -87,7 +88,14 @@ def serve(
     storage = PlatformStorage(db_path)
     try:
         runner = FleetRunner(fleet_units, storage, speed=speed) if fleet_units is not None else None
-        app = create_app(storage, simulator, token=token, fleet=runner)
+        # alarms from the simulator's samples; durations in scenario time (samples a second
+        # apart stand for `speed` scenario seconds)
+        alarms = (
+            AlarmRunner(simulator.catalog.indicators, storage, time_scale=speed, scenario_id=simulator.scenario.id)
+            if simulator is not None and simulator.catalog is not None
+            else None
+        )
+        app = create_app(storage, simulator, token=token, fleet=runner, alarms=alarms)
         config = uvicorn.Config(
             app,
             host=host,

@@ -129,6 +129,12 @@ class PlatformStorage:
             ).fetchone()
         return None if row is None else json.loads(row[0])
 
+    def documents(self, entity: str) -> list[dict]:
+        """Every merged document of one entity (the alarm runner resumes open alarms)."""
+        with self._lock:
+            rows = self._conn.execute("SELECT doc FROM docs WHERE entity=?", (entity,)).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
     def op_result(self, node_id: str, local_seq: int) -> OpResult | None:
         """The recorded result of one operation, or None when the platform never saw it."""
         with self._lock:
