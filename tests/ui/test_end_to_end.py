@@ -135,3 +135,46 @@ def test_offline_within_5_s_dispatch_still_works_and_the_queue_drains(tmp_path, 
         run(qloop, main(), 90)
     finally:
         platform.stop()
+
+
+def test_a_platform_alarm_reaches_the_alarm_list_and_converts_into_an_incident(tmp_path, qloop, qtbot, session_factory):
+    """The demo storm breaches rain_1h: the platform raises the alarm, the client lists it, the
+    seat converts it, and the incident and the converted alarm reach the platform."""
+    from commandcenter.paths import scenarios_dir
+
+    scenario = scenarios_dir() / "rainstorm-day.yaml"
+    with PlatformProcess(tmp_path / "platform.db", scenario=scenario, speed=60,
+                         extra_args=["--start-at", "7200"]) as platform:
+        session = session_factory(platform.url)
+        window = session.window
+
+        async def main():
+            window.show()
+            session.start()
+            await until(lambda: bool(window.alarms.ids()), 30, "an alarm in the client's list")
+            alarm_id = window.alarms.ids()[0]  # the worst first
+            incident_id = window.alarms.convert(alarm_id)
+            assert incident_id and session.store.get("incident", incident_id) is not None
+            assert window.detail.incident_id() == incident_id
+
+            async def on_platform():
+                docs, cursor = {}, 0
+                async with PlatformClient(platform.url) as client:
+                    while True:
+                        page = await client.pull(cursor, 1000)
+                        docs.update({(c.entity, c.doc["id"]): c.doc for c in page.changes})
+                        cursor = page.next
+                        if not page.has_more:
+                            break
+                return docs.get(("incident", incident_id)), docs.get(("alarm", alarm_id))
+
+            deadline = time.monotonic() + 15
+            while True:
+                incident, alarm = await on_platform()
+                if incident is not None and alarm is not None and alarm["status"] == "converted":
+                    break
+                assert time.monotonic() < deadline, "the conversion never reached the platform"
+                await asyncio.sleep(0.2)
+            assert alarm["incident_id"] == incident_id
+
+        run(qloop, main(), 90)
