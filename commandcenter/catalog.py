@@ -323,11 +323,17 @@ def _load_indicators(path: Path, org_units: dict[str, OrgUnit]) -> dict[str, Ind
         unit = item.get("unit", "")
         if not isinstance(unit, str):
             raise f.error(f"{where}.unit", "must be a string")
+        domain = f.text(item, "domain", where)
+        if domain not in INDICATOR_DOMAINS:
+            raise f.error(f"{where}.domain", f"unknown domain {domain!r} (one of {', '.join(INDICATOR_DOMAINS)})")
+        _hysteresis_fits(f, hysteresis, thresholds, f"{where}.hysteresis")
+        source_zh, source_en = _source(f, item.get("source"), f"{where}.source")
+        weekday, weekend = _baseline(f, item.get("baseline"), f"{where}.baseline")
         out[code] = Indicator(
             code=code,
             name_zh=f.text(item, "name_zh", where),
             name_en=f.text(item, "name_en", where),
-            domain=f.text(item, "domain", where),
+            domain=domain,
             unit=unit,
             thresholds=thresholds,
             direction=direction,
@@ -335,8 +341,59 @@ def _load_indicators(path: Path, org_units: dict[str, OrgUnit]) -> dict[str, Ind
             hysteresis=hysteresis,
             org_unit=org_unit,
             typical=(lo, hi),
+            source_zh=source_zh,
+            source_en=source_en,
+            baseline_weekday=weekday,
+            baseline_weekend=weekend,
         )
     return out
+
+
+# the nine domains of the city vital-signs library (城市体征), in wall order
+INDICATOR_DOMAINS = ("气象", "水务", "交通", "能源", "环境", "公共安全", "卫生", "人群", "城市运行")
+BASELINE_DAYS = ("weekday", "weekend")
+
+
+def _source(f: _File, raw: Any, where: str) -> tuple[str, str]:
+    """`"source": {"zh": "市气象局", "en": "Municipal Weather Bureau"}`: who publishes it.
+    Required: an operator must know whom to call when a value looks wrong."""
+    if raw is None:
+        raise f.error(where, 'missing: who publishes the indicator, {"zh": ..., "en": ...}')
+    if not isinstance(raw, dict):
+        raise f.error(where, 'must be an object {"zh": ..., "en": ...}')
+    extra = sorted(set(raw) - {"zh", "en"})
+    if extra:
+        raise f.error(where, f"unknown key {extra[0]!r} (only zh and en)")
+    return f.text(raw, "zh", where), f.text(raw, "en", where)
+
+
+def _baseline(f: _File, raw: Any, where: str) -> tuple[tuple[float, ...] | None, tuple[float, ...] | None]:
+    """`"baseline": {"weekday": [24 numbers], "weekend": [24 numbers]}`: the normal value per
+    local hour (Asia/Shanghai, hour 0 = 00:00-00:59). Optional; both days or none."""
+    if raw is None:
+        return None, None
+    if not isinstance(raw, dict):
+        raise f.error(where, 'must be an object {"weekday": [24 numbers], "weekend": [24 numbers]}')
+    extra = sorted(set(raw) - set(BASELINE_DAYS))
+    if extra:
+        raise f.error(where, f"unknown key {extra[0]!r} (only weekday and weekend)")
+    days = []
+    for day in BASELINE_DAYS:
+        hours = raw.get(day)
+        if not isinstance(hours, list) or len(hours) != 24:
+            got = f"{len(hours)} values" if isinstance(hours, list) else repr(hours)
+            raise f.error(f"{where}.{day}", f"must be a list of 24 hourly values, got {got}")
+        days.append(tuple(f.number(v, f"{where}.{day}[{h}]") for h, v in enumerate(hours)))
+    return days[0], days[1]
+
+
+def _hysteresis_fits(f: _File, hysteresis: float, thresholds: dict[str, float], where: str) -> None:
+    """Hysteresis is the margin a value must recover past a threshold before its colour clears;
+    a margin wider than the gap between two colours would clear into the wrong colour."""
+    limits = sorted(thresholds.values())
+    gaps = [b - a for a, b in zip(limits, limits[1:])]
+    if gaps and hysteresis >= min(gaps):
+        raise f.error(where, f"{hysteresis:g} must be smaller than the smallest gap between thresholds ({min(gaps):g})")
 
 
 def _thresholds(f: _File, raw: Any, direction: str, where: str) -> dict[str, float]:

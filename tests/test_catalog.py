@@ -222,7 +222,7 @@ def test_event_types_cover_the_four_categories(catalog):
 
 
 def test_indicator_library(catalog):
-    assert len(catalog.indicators) >= 28
+    assert len(catalog.indicators) >= 64  # a wall's worth
     domains = {i.domain for i in catalog.indicators.values()}
     assert domains == {"气象", "水务", "交通", "能源", "环境", "公共安全", "卫生", "人群", "城市运行"}
     for code in ("rain_1h", "rain_24h", "wind_speed", "river_level_huangpu", "waterlogging_depth",
@@ -248,6 +248,24 @@ def test_colour_of_at_each_threshold(catalog, colour):
         short = limit - step if ind.direction == "above" else limit + step
         order = ("green",) + THRESHOLD_COLOURS
         assert order.index(ind.colour_of(short)) < order.index(colour), ind.code
+
+
+def test_every_indicator_names_its_publisher_and_each_domain_has_several(catalog):
+    per_domain = Counter(i.domain for i in catalog.indicators.values())
+    assert min(per_domain.values()) >= 4, per_domain
+    for ind in catalog.indicators.values():
+        assert ind.source_zh and ind.source_en, ind.code
+
+
+def test_noisy_indicators_need_a_minimum_duration(catalog):
+    """Hourly call volumes, speeds and air quality jitter around a threshold: they must stay
+    across it for minutes before an alarm, or the wall flickers."""
+    for code in ("calls_110", "calls_12345", "road_speed_yanan", "aqi", "crowd_density_xujiahui"):
+        assert catalog.indicators[code].duration_s >= 120, code
+    for ind in catalog.indicators.values():
+        limits = sorted(ind.thresholds.values())
+        gaps = [b - a for a, b in zip(limits, limits[1:])]
+        assert not gaps or 0 < ind.hysteresis < min(gaps), ind.code
 
 
 def test_typical_range_is_normal(catalog):
@@ -451,6 +469,95 @@ def test_error_indicator_missing_field(broken):
 
     msg = _error(broken("indicators.json", fn))
     assert msg.startswith("indicators.json: indicators[7]") and ".name_en:" in msg
+
+
+def _indicator(d, code):
+    return next(i for i in d["indicators"] if i["code"] == code)
+
+
+def test_error_indicator_unknown_domain(broken):
+    def fn(d):
+        _indicator(d, "pm25")["domain"] = "天文"
+
+    msg = _error(broken("indicators.json", fn))
+    assert msg.startswith("indicators.json: indicators[") and "(pm25).domain:" in msg
+    assert "天文" in msg and "城市运行" in msg  # names the bad value and the allowed ones
+
+
+def test_error_indicator_missing_source(broken):
+    def fn(d):
+        del _indicator(d, "calls_119")["source"]
+
+    msg = _error(broken("indicators.json", fn))
+    assert "(calls_119).source:" in msg and "missing" in msg
+
+
+def test_error_indicator_source_without_english(broken):
+    def fn(d):
+        _indicator(d, "calls_119")["source"] = {"zh": "市消防救援总队"}
+
+    msg = _error(broken("indicators.json", fn))
+    assert "(calls_119).source.en:" in msg
+
+
+@pytest.mark.parametrize("hours", [23, 25, 0])
+def test_error_indicator_baseline_of_the_wrong_length(broken, hours):
+    def fn(d):
+        _indicator(d, "metro_ridership")["baseline"]["weekend"] = [10.0] * hours
+
+    msg = _error(broken("indicators.json", fn))
+    assert "(metro_ridership).baseline.weekend:" in msg and f"got {hours} values" in msg
+
+
+def test_error_indicator_baseline_missing_a_day(broken):
+    def fn(d):
+        del _indicator(d, "metro_ridership")["baseline"]["weekday"]
+
+    msg = _error(broken("indicators.json", fn))
+    assert "(metro_ridership).baseline.weekday:" in msg and "24" in msg
+
+
+@pytest.mark.parametrize("bad", ["NaN", "Infinity", "12", None, True])
+def test_error_indicator_baseline_not_a_finite_number(broken, tmp_path, bad):
+    def fn(d):
+        _indicator(d, "calls_110")["baseline"]["weekday"][8] = bad
+
+    root = broken("indicators.json", fn)
+    if bad in ("NaN", "Infinity"):  # JSON has no NaN; a hand-edited file may still hold one
+        path = root / "city" / "indicators.json"
+        path.write_text(path.read_text(encoding="utf-8").replace(f'"{bad}"', bad), encoding="utf-8")
+    msg = _error(root)
+    assert "(calls_110).baseline.weekday[8]:" in msg and "finite number" in msg
+
+
+def test_error_indicator_thresholds_out_of_order_for_below(broken):
+    def fn(d):
+        _indicator(d, "road_speed_yanan")["thresholds"] = {"blue": 12, "yellow": 15, "orange": 18, "red": 22}
+
+    msg = _error(broken("indicators.json", fn))
+    assert "(road_speed_yanan).thresholds:" in msg and "must be below" in msg
+
+
+def test_error_indicator_hysteresis_wider_than_a_colour_band(broken):
+    def fn(d):
+        _indicator(d, "rain_1h")["hysteresis"] = 15
+
+    msg = _error(broken("indicators.json", fn))
+    assert "(rain_1h).hysteresis:" in msg and "smallest gap" in msg
+
+
+def test_a_city_adds_an_indicator_without_code(broken):
+    def fn(d):
+        d["indicators"].append({
+            "code": "tunnel_water_level", "name_zh": "隧道积水", "name_en": "Tunnel water level",
+            "domain": "水务", "unit": "cm", "thresholds": {"yellow": 10, "red": 30},
+            "direction": "above", "duration_s": 120, "hysteresis": 1, "org_unit": "310101",
+            "typical": [0, 3], "source": {"zh": "隧道公司", "en": "Tunnel operator"},
+        })
+
+    ind = load_catalog(broken("indicators.json", fn)).indicators["tunnel_water_level"]
+    assert (ind.source_zh, ind.source_en) == ("隧道公司", "Tunnel operator")
+    assert ind.baseline_at(0) is None and ind.colour_of(31) == "red"
 
 
 def test_error_sla_bad_severity(broken):

@@ -62,6 +62,24 @@ class Indicator:
     hysteresis: float = 0.0
     org_unit: str | None = None
     typical: tuple[float, float] = (0.0, 1.0)
+    # who publishes the indicator (a bureau, a utility), shown next to the value on the wall
+    source_zh: str = ""
+    source_en: str = ""
+    # the normal value by local hour (Asia/Shanghai), 24 values each, or None where a "normal
+    # hour" means nothing (rain, river level). Lets the wall say "busy for a Monday 08:00".
+    baseline_weekday: tuple[float, ...] | None = None
+    baseline_weekend: tuple[float, ...] | None = None
+
+    def baseline_at(self, ts_ms: int) -> float | None:
+        """The normal value at an instant: the hour's value of the weekday or weekend day in
+        Shanghai local time (UTC+8, no daylight saving), held for the whole hour."""
+        if self.baseline_weekday is None or self.baseline_weekend is None:
+            return None
+        local_s = int(ts_ms) // 1000 + 8 * 3600  # China Standard Time, fixed: no tz database needed
+        days, second_of_day = divmod(local_s, 86400)
+        weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
+        hours = self.baseline_weekend if weekday >= 5 else self.baseline_weekday
+        return hours[second_of_day // 3600]
 
     def colour_of(self, value: float) -> str:
         """The threshold colour of a value ('green' when no threshold is breached)."""

@@ -4,6 +4,11 @@ Samples carry real wall-clock time so the client's charts show "now"; the scenar
 decides which value a curve has and which incidents are due. `step` advances the scenario
 without real time, so tests and benchmarks drive it directly and get the same numbers as a
 live run with the same seed.
+
+With `fill_from_catalog`, a catalogue indicator the scenario has no curve for still gets a
+sample every tick: its baseline at the scenario's local hour (or the middle of its typical
+range) plus small noise. A city that adds an indicator to indicators.json then sees it move in
+the demo without writing a curve.
 """
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ import random
 import time
 from typing import Any, Awaitable, Callable
 
-from commandcenter.domain.catalog import Catalog
+from commandcenter.domain.catalog import Catalog, Indicator
 from commandcenter.drills.scenario import Curve, Scenario, ScenarioIncident
 from commandcenter.sync.protocol import Sample
 
@@ -32,6 +37,7 @@ class CitySimulator:
         loop: bool = False,
         interval_s: float = 1.0,
         start_at_s: float = 0.0,
+        fill_from_catalog: bool = False,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -44,6 +50,11 @@ class CitySimulator:
         # A fixed seed per scenario: two runs of the same scenario show the same wiggles.
         self._rng = random.Random(seed if seed is not None else scenario.id)
         self._floor = {code: _floor_of(curve) for code, curve in scenario.indicators.items()}
+        # Filled indicators draw from their own generator, so turning filling on does not
+        # change the wiggles of the scripted curves.
+        self._fill_rng = random.Random(f"{seed if seed is not None else scenario.id}/fill")
+        self._fill = _fill_plan(scenario, catalog) if fill_from_catalog else []
+        self._start_ms = int(scenario.start.timestamp() * 1000)
         self.t_s = 0.0
         self._next_incident = 0
         self.finished = False
@@ -113,6 +124,15 @@ class CitySimulator:
             if floor is not None:
                 value = max(floor, value)
             out.append(Sample(indicator=code, ts_ms=now, value=round(value, 4)))
+        if self._fill:
+            scenario_ms = self._start_ms + int(t * 1000)
+            gauss = self._fill_rng.gauss
+            for code, ind, mid, sigma, floor in self._fill:
+                base = ind.baseline_at(scenario_ms)
+                value = (mid if base is None else base) + gauss(0.0, sigma)
+                if floor is not None:
+                    value = max(floor, value)
+                out.append(Sample(indicator=code, ts_ms=now, value=round(value, 4)))
         return out
 
     async def run(self, on_tick: TickHandler) -> None:
@@ -129,6 +149,25 @@ class CitySimulator:
             samples, incidents = self.step((now - last) * self.speed)
             last = now
             await _call(on_tick, samples, incidents)
+
+
+# noise of a filled indicator: this share of its typical range (lo..hi), one standard deviation
+FILL_NOISE_SHARE = 0.02
+
+
+def _fill_plan(scenario: Scenario, catalog: Catalog | None) -> list[tuple[str, Indicator, float, float, float | None]]:
+    """(code, indicator, middle of typical, noise std dev, floor) per catalogue indicator the
+    scenario does not script, in catalogue order; computed once so a tick stays cheap."""
+    if catalog is None:
+        return []
+    plan = []
+    for code, ind in catalog.indicators.items():
+        if code in scenario.indicators:
+            continue
+        lo, hi = ind.typical
+        floor = 0.0 if lo >= 0 else None  # a count or a level that is never negative stays so
+        plan.append((code, ind, (lo + hi) / 2, (hi - lo) * FILL_NOISE_SHARE, floor))
+    return plan
 
 
 def _floor_of(curve: Curve) -> float | None:

@@ -221,7 +221,8 @@ class TileWall(QWidget):
         self._laid_out_width = width
         self._scale = max(1.0, min(2.4, width / 1920.0 * 1.15)) if width > 1920 else 1.0
         target = BASE_TILE_WIDTH * self._scale
-        smallest = MIN_TILE_WIDTH * self._scale
+        # on a big wall a tile may shrink well below its scaled size and stay readable
+        smallest = MIN_TILE_WIDTH * max(1.0, self._scale * 0.6)
         while True:
             height = self._place(width, target)
             if self._fit_height <= 0 or height <= self._fit_height or target <= smallest:
@@ -296,6 +297,9 @@ class TileWall(QWidget):
             if region.intersects(rect):
                 drew_data = self._paint_tile(painter, self._indicators[code], rect) or drew_data
         painter.end()
+        # the wall is "painted with data" once a paint happened while any tile has live data
+        # (the tile may be scrolled out of view; the wall is on screen and current)
+        drew_data = drew_data or any(st.colour != "stale" for st in self._states.values())
         if drew_data and not self.painted_with_data:
             self.painted_with_data = True
             self.first_data_painted.emit()
