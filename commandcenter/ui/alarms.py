@@ -178,6 +178,8 @@ class AlarmPanel(ObservesHooks, QWidget):
             self.tree.addTopLevelItem(self._item(row))
         if selected:
             self.select(selected)
+        for column in range(self.tree.columnCount()):
+            self.tree.resizeColumnToContents(column)
         self._announce(rows)
         self._update_buttons()
 

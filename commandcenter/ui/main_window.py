@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock_vitals)
         self.alarms = alarms
         self.dock_alarms = None
+        self._only: str | None = None
         if alarms is not None:
             self.dock_alarms = self._dock("dock_alarms", self.tr("Alarms"), alarms)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock_alarms)
@@ -175,8 +176,9 @@ class MainWindow(QMainWindow):
 
     def _on_red_alarm(self, alarm_id: str) -> None:
         """A new red alarm: its dock comes to the front with the alarm selected."""
-        self.dock_alarms.show()
-        self.dock_alarms.raise_()
+        if self._only is None:  # a single-view window (snapshot --view) stays as it is
+            self.dock_alarms.show()
+            self.dock_alarms.raise_()
         self.alarms.select(alarm_id)
 
     def _on_map_feature_clicked(self, layer: str, feature_id: str) -> None:
@@ -261,6 +263,9 @@ class MainWindow(QMainWindow):
         for name, dock in docks.items():
             dock.setVisible(name == view)
         self.dock_detail.setVisible(False)
+        if self.dock_alarms is not None:
+            self.dock_alarms.setVisible(False)
+        self._only = view
 
     # -------------------------------------------------------------------- layout
     def restore_layout(self) -> None:
