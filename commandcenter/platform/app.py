@@ -38,7 +38,9 @@ from commandcenter.sync.protocol import (
     Sample,
     MAX_BACKFILL_POSITIONS,
     MAX_STREAM_POSITIONS,
+    HISTORY_SINCE_PARAM,
     SamplesEvent,
+    parse_history_since,
 )
 
 log = logging.getLogger(__name__)
@@ -259,9 +261,18 @@ def create_app(
         try:
             since_ms = _int_param(request, "since_ms", 0, 0, 2**62)
             until_ms = _int_param(request, "until_ms", None, 0, 2**62)
+            # each indicator from its own time (a client's newest sample of it), in one request
+            each = request.query_params.getlist(HISTORY_SINCE_PARAM)
+            try:
+                since_each = parse_history_since(each) if each else None
+            except ValueError as exc:
+                raise _BadParameter(HISTORY_SINCE_PARAM, str(exc)) from None
         except _BadParameter as exc:
             return _bad_request(exc)
-        samples = await run_in_threadpool(storage.history, indicator, since_ms, until_ms)
+        if since_each is not None:
+            samples = await run_in_threadpool(storage.history_each, since_each, until_ms)
+        else:
+            samples = await run_in_threadpool(storage.history, indicator, since_ms, until_ms)
         return Response(SamplesEvent(samples=samples).model_dump_json(), media_type="application/json")
 
     async def positions(request: Request) -> Response:

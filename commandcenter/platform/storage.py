@@ -415,6 +415,28 @@ class PlatformStorage:
                 ).fetchall()
         return [Sample(indicator=r[0], ts_ms=r[1], value=r[2]) for r in rows]
 
+    def history_each(
+        self, since: dict[str, int], until_ms: int | None = None, limit: int = MAX_HISTORY
+    ) -> list[Sample]:
+        """Samples of each indicator in `since` at or after its own time, ordered by indicator
+        (in the indicators' sorted order) then time: a client back-fills every chart from its
+        own newest sample in one request. One primary-key range per indicator, so a long gap
+        costs what it returns, not a sort of the whole table. A full answer means "ask again":
+        the last indicator in it may have more."""
+        upper = until_ms if until_ms is not None else 2**62
+        out: list[Sample] = []
+        with self._lock:
+            for code in sorted(since):
+                if len(out) >= limit:
+                    break
+                rows = self._conn.execute(
+                    "SELECT ts_ms, value FROM samples WHERE indicator=? AND ts_ms>=? AND ts_ms<=? "
+                    "ORDER BY ts_ms LIMIT ?",
+                    (code, since[code], upper, limit - len(out)),
+                ).fetchall()
+                out.extend(Sample(indicator=code, ts_ms=r[0], value=r[1]) for r in rows)
+        return out
+
     # ------------------------------------------------------------- simulator
     def report_incident_from_simulator(
         self, incident: Any, now_ms: int, scenario_id: str | None = None, index: int | None = None

@@ -31,6 +31,70 @@ _POSITION_IDS = (
     "WHERE ids.id IS NOT NULL) "
 )
 
+# Sample retention (issue 4): raw samples for two days, minute rollups for a month, hourly
+# ones for two years (Store.prune_samples). The sync engine back-fills at most the raw window.
+MINUTE_MS = 60_000
+HOUR_MS = 3_600_000
+SAMPLES_KEEP_MS = 48 * HOUR_MS
+SAMPLES_1M_KEEP_MS = 30 * 24 * HOUR_MS
+SAMPLES_1H_KEEP_MS = 2 * 365 * 24 * HOUR_MS
+# touched minutes of one indicator closer than this many minutes are rebuilt as one range
+ROLLUP_RUN_GAP = 10
+# Rebuild the minute buckets of one indicator in [?2, ?3) from raw samples, and hourly buckets
+# in [?2, ?3) from minutes; `last` is looked up by the newest time in each bucket.
+_ROLLUP_1M = (
+    "INSERT OR REPLACE INTO samples_1m(indicator, bucket_ms, n, min, max, sum, last) "
+    "SELECT ?1, b, n, lo, hi, total, (SELECT value FROM samples WHERE indicator=?1 AND ts_ms=newest) "
+    "FROM (SELECT ts_ms - ts_ms % 60000 AS b, COUNT(*) AS n, MIN(value) AS lo, MAX(value) AS hi, "
+    "SUM(value) AS total, MAX(ts_ms) AS newest FROM samples WHERE indicator=?1 AND ts_ms>=?2 "
+    "AND ts_ms<?3 GROUP BY b)"
+)
+_ROLLUP_1H = (
+    "INSERT OR REPLACE INTO samples_1h(indicator, bucket_ms, n, min, max, sum, last) "
+    "SELECT ?1, h, n, lo, hi, total, (SELECT last FROM samples_1m WHERE indicator=?1 AND bucket_ms=newest) "
+    "FROM (SELECT bucket_ms - bucket_ms % 3600000 AS h, SUM(n) AS n, MIN(min) AS lo, MAX(max) AS hi, "
+    "SUM(sum) AS total, MAX(bucket_ms) AS newest FROM samples_1m WHERE indicator=?1 AND bucket_ms>=?2 "
+    "AND bucket_ms<?3 GROUP BY h)"
+)
+
+
+def _distinct_indicators(table: str) -> str:
+    """The distinct indicators of a samples table by skipping along its primary key (one seek
+    per indicator), as _POSITION_IDS does for units."""
+    return (
+        f"WITH RECURSIVE ids(id) AS (SELECT MIN(indicator) FROM {table} UNION ALL "
+        f"SELECT (SELECT MIN(indicator) FROM {table} WHERE indicator > ids.id) FROM ids "
+        "WHERE ids.id IS NOT NULL) "
+    )
+
+
+def _runs(buckets: set[int], gap: int) -> list[tuple[int, int]]:
+    """Sorted buckets as inclusive (first, last) runs, joining runs less than `gap` apart."""
+    ordered = sorted(buckets)
+    runs: list[tuple[int, int]] = []
+    lo = hi = ordered[0]
+    for b in ordered[1:]:
+        if b - hi > gap:
+            runs.append((lo, hi))
+            lo = b
+        hi = b
+    runs.append((lo, hi))
+    return runs
+
+
+def _bucket_rows(
+    conn: sqlite3.Connection, table: str, indicator: str, since_ms: int, until_ms: int, width: int
+) -> list[tuple[int, float, float, float]]:
+    """(start, mean, min, max) of `table`'s buckets in range, merged into `width`-ms groups."""
+    return [
+        (r[0], r[1] / r[2], r[3], r[4])
+        for r in conn.execute(
+            f"SELECT bucket_ms - bucket_ms % ? AS g, SUM(sum), SUM(n), MIN(min), MAX(max) FROM {table} "
+            "WHERE indicator=? AND bucket_ms>=? AND bucket_ms<=? GROUP BY g ORDER BY g",
+            (width, indicator, since_ms, until_ms),
+        )
+    ]
+
 
 class StoreError(RuntimeError):
     pass
@@ -444,7 +508,99 @@ class Store:
             self.conn.executemany(
                 "INSERT OR REPLACE INTO samples(indicator, ts_ms, value) VALUES(?,?,?)", rows
             )
+            self._roll_up(rows)
         return len(rows)
+
+    def _roll_up(self, rows: list[tuple[str, int, float]]) -> None:
+        """Rebuild the minute buckets a batch touched from the raw samples, then their hours
+        from the minutes, inside the ingest transaction. Rebuilt, not incremented: a sample
+        that arrives twice (INSERT OR REPLACE) is counted once, and a batch the size of a
+        back-fill costs one grouped range scan per indicator and run of minutes."""
+        minutes: dict[str, set[int]] = {}
+        for code, ts, _value in rows:
+            bucket = ts // MINUTE_MS
+            touched = minutes.get(code)
+            if touched is None:
+                minutes[code] = {bucket}
+            else:
+                touched.add(bucket)
+        minute_runs = [
+            (code, lo * MINUTE_MS, (hi + 1) * MINUTE_MS)
+            for code, buckets in minutes.items()
+            for lo, hi in _runs(buckets, ROLLUP_RUN_GAP)
+        ]
+        self.conn.executemany(_ROLLUP_1M, minute_runs)
+        hours = {(code, lo - lo % HOUR_MS, hi) for code, lo, hi in minute_runs}
+        self.conn.executemany(_ROLLUP_1H, [(code, lo, hi + (-hi) % HOUR_MS) for code, lo, hi in hours])
+
+    def series(
+        self, indicator: str, since_ms: int, until_ms: int, max_points: int = 2000
+    ) -> list[tuple[int, float, float, float]]:
+        """(ts_ms, mean, min, max) of `indicator` in [since_ms, until_ms], oldest first, for a
+        chart of that range: raw samples (mean = min = max = value) when at most `max_points`
+        of them fall in the range, else 1-minute buckets, else hourly ones (grouped further
+        when even those are too many), so about `max_points` come back at most. A rollup row's
+        ts_ms is its bucket's start. A finer level is used only where it still covers the
+        range: once raw samples are pruned (48 h) the minutes show the older part, not a hole.
+        """
+        max_points = max(1, max_points)
+        conn = self.conn
+        levels = (("samples", "ts_ms", 1), ("samples_1m", "bucket_ms", MINUTE_MS), ("samples_1h", "bucket_ms", HOUR_MS))
+        for (table, col, width), (coarse, ccol, cwidth) in zip(levels, levels[1:]):
+            lower = since_ms - since_ms % width
+            count = conn.execute(
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE indicator=? AND {col}>=? AND {col}<=? LIMIT ?)",
+                (indicator, lower, until_ms, max_points + 1),
+            ).fetchone()[0]
+            if count > max_points:
+                continue
+            first = conn.execute(
+                f"SELECT MIN({col}) FROM {table} WHERE indicator=? AND {col}>=? AND {col}<=?",
+                (indicator, lower, until_ms),
+            ).fetchone()[0]
+            coarse_first = conn.execute(
+                f"SELECT MIN({ccol}) FROM {coarse} WHERE indicator=? AND {ccol}>=? AND {ccol}<=?",
+                (indicator, since_ms - since_ms % cwidth, until_ms),
+            ).fetchone()[0]
+            if coarse_first is not None and (first is None or coarse_first < first - first % cwidth):
+                continue  # this level was pruned in part of the range: the coarser one has it
+            if table == "samples":
+                return [
+                    (ts, v, v, v)
+                    for ts, v in conn.execute(
+                        "SELECT ts_ms, value FROM samples WHERE indicator=? AND ts_ms>=? AND ts_ms<=? ORDER BY ts_ms",
+                        (indicator, since_ms, until_ms),
+                    )
+                ]
+            return _bucket_rows(conn, table, indicator, lower, until_ms, width)
+        lower = since_ms - since_ms % HOUR_MS
+        count = conn.execute(
+            "SELECT COUNT(*) FROM samples_1h WHERE indicator=? AND bucket_ms>=? AND bucket_ms<=?",
+            (indicator, lower, until_ms),
+        ).fetchone()[0]
+        group = -(-count // max_points) if count > max_points else 1
+        return _bucket_rows(conn, "samples_1h", indicator, lower, until_ms, HOUR_MS * group)
+
+    def prune_samples(self, now_ms: int) -> dict[str, int]:
+        """Retention: raw samples older than SAMPLES_KEEP_MS (48 h), minute buckets older than
+        SAMPLES_1M_KEEP_MS (30 days) and hourly ones older than SAMPLES_1H_KEEP_MS (2 years)
+        are deleted, each table in one range delete per indicator. Returns table -> rows
+        deleted."""
+        removed: dict[str, int] = {}
+        with self._telemetry_transaction():
+            for table, col, keep in (
+                ("samples", "ts_ms", SAMPLES_KEEP_MS),
+                ("samples_1m", "bucket_ms", SAMPLES_1M_KEEP_MS),
+                ("samples_1h", "bucket_ms", SAMPLES_1H_KEEP_MS),
+            ):
+                before = self.conn.total_changes  # rowcount is -1 for a statement opening with WITH
+                self.conn.execute(
+                    _distinct_indicators(table) + f"DELETE FROM {table} WHERE indicator IN "
+                    f"(SELECT id FROM ids) AND {col} < ?",
+                    (now_ms - keep,),
+                )
+                removed[table] = self.conn.total_changes - before
+        return removed
 
     @contextmanager
     def _telemetry_transaction(self):

@@ -68,6 +68,28 @@ MIGRATIONS: dict[int, list[str]] = {
             lat REAL NOT NULL, heading REAL, speed REAL,
             PRIMARY KEY (resource_id, ts_ms)) WITHOUT ROWID""",
     ],
+    4: [
+        # sample rollups for long chart ranges (issue 4): one row per indicator per minute and
+        # per hour, rebuilt on ingest from the finer level (Store.ingest_samples). `last` is
+        # the value of the newest sample in the bucket; the mean is sum / n.
+        *(
+            f"""CREATE TABLE {table} (
+            indicator TEXT NOT NULL, bucket_ms INTEGER NOT NULL, n INTEGER NOT NULL,
+            min REAL NOT NULL, max REAL NOT NULL, sum REAL NOT NULL, last REAL NOT NULL,
+            PRIMARY KEY (indicator, bucket_ms)) WITHOUT ROWID"""
+            for table in ("samples_1m", "samples_1h")
+        ),
+        # a cache that already holds samples gets its rollups at once
+        "INSERT INTO samples_1m SELECT indicator, ts_ms - ts_ms % 60000 AS b, COUNT(*), MIN(value), "
+        "MAX(value), SUM(value), 0 FROM samples GROUP BY indicator, b",
+        "UPDATE samples_1m SET last = (SELECT s.value FROM samples s WHERE s.indicator = samples_1m.indicator "
+        "AND s.ts_ms >= samples_1m.bucket_ms AND s.ts_ms < samples_1m.bucket_ms + 60000 ORDER BY s.ts_ms DESC LIMIT 1)",
+        "INSERT INTO samples_1h SELECT indicator, bucket_ms - bucket_ms % 3600000 AS h, SUM(n), MIN(min), "
+        "MAX(max), SUM(sum), 0 FROM samples_1m GROUP BY indicator, h",
+        "UPDATE samples_1h SET last = (SELECT m.last FROM samples_1m m WHERE m.indicator = samples_1h.indicator "
+        "AND m.bucket_ms >= samples_1h.bucket_ms AND m.bucket_ms < samples_1h.bucket_ms + 3600000 "
+        "ORDER BY m.bucket_ms DESC LIMIT 1)",
+    ],
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

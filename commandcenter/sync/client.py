@@ -12,6 +12,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from commandcenter.sync.protocol import (
+    HISTORY_SINCE_PARAM,
     MAX_BACKFILL_POSITIONS,
     ChangeNotice,
     Hello,
@@ -22,6 +23,7 @@ from commandcenter.sync.protocol import (
     Sample,
     SamplesEvent,
     WireOp,
+    format_history_since,
     parse_positions,
 )
 
@@ -217,6 +219,19 @@ class PlatformClient:
             params["indicator"] = indicator
         if until_ms is not None:
             params["until_ms"] = until_ms
+        data = await self._json("GET", "/v1/history", params=params)
+        return _validate(SamplesEvent, data, "history").samples
+
+    async def history_each(self, since: dict[str, int], until_ms: int | None = None) -> list[Sample]:
+        """Samples of each indicator in `since` at or after its own time, ordered by
+        indicator then time, at most MAX_HISTORY_SAMPLES (a full answer means "ask again":
+        its last indicator may have more). One request whatever the number of indicators up
+        to MAX_HISTORY_INDICATORS; the platform refuses more."""
+        params: list[tuple[str, Any]] = [
+            (HISTORY_SINCE_PARAM, format_history_since(code, ms)) for code, ms in since.items()
+        ]
+        if until_ms is not None:
+            params.append(("until_ms", until_ms))
         data = await self._json("GET", "/v1/history", params=params)
         return _validate(SamplesEvent, data, "history").samples
 

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from commandcenter.domain.clock import Clock, SystemClock
 from commandcenter.domain.hooks import ConnectionStatus, Hooks
 from commandcenter.store import Store
+from commandcenter.store.db import SAMPLES_KEEP_MS
 from commandcenter.sync.client import PlatformClient, PlatformError, ProtocolError, SyncError
 from commandcenter.sync.protocol import (
     MAX_BACKFILL_POSITIONS,
@@ -35,7 +36,14 @@ BACKOFF_MIN_S = 0.5
 BACKOFF_MAX_S = 5.0
 SAMPLE_FLUSH_S = 0.5
 PULL_PAGE = 500
-BACKFILL_MAX_MS = 3_600_000
+# Sample back-fill on every (re)connection: each chart from its own newest sample, at most as
+# far back as the store keeps raw samples (48 h; the platform keeps 7 days). An indicator the
+# cache has never had starts one hour back, so a fresh client is not held up by two days.
+BACKFILL_MAX_MS = SAMPLES_KEEP_MS
+BACKFILL_FIRST_MS = 3_600_000
+# indicators per history request: keeps the query string far below servers' line limits
+BACKFILL_INDICATORS_PER_REQUEST = 200
+SAMPLES_PRUNE_EVERY_S = 600.0
 # unit positions: back-filled at most this far (what the platform keeps), kept for a day
 POSITIONS_BACKFILL_MS = 30 * 60_000
 POSITIONS_KEEP_MS = 24 * 3_600_000
@@ -76,6 +84,7 @@ class SyncEngine:
         self._epoch: str | None = None
         self._reached_online = False
         self._pruned_positions_at: float | None = None
+        self._pruned_samples_at: float | None = None
 
     # ---------------------------------------------------------------- public
     @property
@@ -246,25 +255,40 @@ class SyncEngine:
                 return
 
     async def _backfill_samples(self) -> None:
-        """Fill the gap in each chart since its newest sample (SYNC.md, "Live"): samples the
-        platform produced while we were away, at most BACKFILL_MAX_MS back. One request for
-        the whole wall (paged when long), not one per indicator."""
-        floor = self.clock.now_ms() - BACKFILL_MAX_MS
+        """Fill the gap in every chart (SYNC.md, "Live"), on every (re)connection: each
+        indicator from its own newest sample, at most BACKFILL_MAX_MS back (BACKFILL_FIRST_MS
+        for one the cache has never had). One request for the whole wall, with each
+        indicator's own time (`indicator_since`), paged when long: a full answer is ordered by
+        indicator, so every indicator in it but the last is complete and the last goes on
+        from its newest sample. Each page is stored as it comes, so a long gap is never held
+        in memory whole."""
+        now = self.clock.now_ms()
+        floor, first = max(0, now - BACKFILL_MAX_MS), max(0, now - BACKFILL_FIRST_MS)
         newest = {code: ts for code, (ts, _value) in self.store.latest_samples().items()}
-        wanted = {code: max(newest[code] + 1, floor) if code in newest else floor
+        wanted = {code: max(newest[code] + 1, floor) if code in newest else first
                   for code in dict.fromkeys([*newest, *self.indicators])}
-        if not wanted:
-            return
-        since = min(wanted.values())
-        while True:
-            page = await self.client.history(None, since_ms=since)
-            self._samples.extend(
-                (s.indicator, s.ts_ms, s.value) for s in page if s.ts_ms >= wanted.get(s.indicator, floor)
-            )
-            if len(page) < MAX_HISTORY_SAMPLES or page[-1].ts_ms == since:
-                break
-            since = page[-1].ts_ms  # inclusive: samples sharing that instant are not lost
-        self._flush_samples(force=True)
+        codes = list(wanted)
+        for k in range(0, len(codes), BACKFILL_INDICATORS_PER_REQUEST):
+            pending = {code: wanted[code] for code in codes[k:k + BACKFILL_INDICATORS_PER_REQUEST]}
+            while pending:
+                page = await self.client.history_each(pending)
+                self._samples.extend(
+                    (s.indicator, s.ts_ms, s.value) for s in page
+                    if s.indicator in pending and s.ts_ms >= pending[s.indicator]
+                )
+                self._flush_samples(force=True)
+                if len(page) < MAX_HISTORY_SAMPLES:
+                    break
+                last, before = page[-1], dict(pending)
+                for sample in page:
+                    if sample.indicator != last.indicator:
+                        pending.pop(sample.indicator, None)
+                pending[last.indicator] = last.ts_ms + 1
+                if pending == before:
+                    # an answer that does not move on (a platform that ignores indicator_since
+                    # answers the same page again): stop rather than ask for ever
+                    log.warning("history: the platform's answer did not move on; back-fill stopped")
+                    break
 
     async def _backfill_positions(self) -> None:
         """Trails for the map: the positions the platform sent while we were away (it keeps
@@ -312,6 +336,9 @@ class SyncEngine:
         batch, self._samples = self._samples, []
         self._last_flush = now
         self.store.ingest_samples(batch)
+        if self._pruned_samples_at is None or now - self._pruned_samples_at > SAMPLES_PRUNE_EVERY_S:
+            self._pruned_samples_at = now
+            self.store.prune_samples(self.clock.now_ms())
         self.hooks.samples_did_arrive(batch)
 
     # --------------------------------------------------------------- status

@@ -14,6 +14,10 @@ PROTOCOL_VERSION = 1
 MAX_PUSH_OPS = 500
 # the most samples one history answer holds; a full answer means "ask again from its last"
 MAX_HISTORY_SAMPLES = 20_000
+# GET /v1/history?indicator_since=CODE:SINCE_MS (repeated): each indicator from its own time,
+# answered ordered by indicator then time; at most this many indicators in one request
+HISTORY_SINCE_PARAM = "indicator_since"
+MAX_HISTORY_INDICATORS = 1_000
 # the most positions one live `positions` event carries, and one back-fill answer holds
 MAX_STREAM_POSITIONS = 5_000
 MAX_BACKFILL_POSITIONS = 50_000
@@ -140,3 +144,28 @@ def parse_positions(data: Any, max_items: int = MAX_STREAM_POSITIONS) -> Positio
             where = ".".join(str(p) for p in first["loc"]) or "item"
             problems.append(f"positions[{index}].{where}: {first['msg']}")
     return PositionsEvent(positions=good, problems=problems)
+
+
+def format_history_since(code: str, since_ms: int) -> str:
+    """One `indicator_since` value: the code, a colon, the time (the code may hold colons)."""
+    return f"{code}:{int(since_ms)}"
+
+
+def parse_history_since(values: list[str]) -> dict[str, int]:
+    """The `indicator_since` values of a history request as code -> since_ms. Raises
+    ValueError naming the bad value (no colon, no code, not an integer, negative, too many)."""
+    if len(values) > MAX_HISTORY_INDICATORS:
+        raise ValueError(f"at most {MAX_HISTORY_INDICATORS} indicators, got {len(values)}")
+    since: dict[str, int] = {}
+    for value in values:
+        code, sep, ms = value.rpartition(":")
+        if not sep or not code.strip():
+            raise ValueError(f"expected CODE:SINCE_MS, got {value!r}")
+        try:
+            since_ms = int(ms)
+        except ValueError:
+            raise ValueError(f"time of {code!r} must be an integer, got {ms!r}") from None
+        if not 0 <= since_ms <= 2**62:
+            raise ValueError(f"time of {code!r} must be between 0 and {2**62}, got {since_ms}")
+        since[code.strip()] = min(since_ms, since.get(code.strip(), since_ms))
+    return since
