@@ -133,6 +133,11 @@ def main(argv: list[str] | None = None) -> int:
         return _platform_serve(args, data)
     if args.command == "export" and args.export_what == "situation":
         return _export_situation(args, data)
+    if args.command == "export" and args.export_what in ("vitals-csv", "vitals-day"):
+        from commandcenter.catalog import load_catalog
+        from commandcenter.interop.vitals_report import run_vitals_export
+
+        return run_vitals_export(args, data, load_catalog())
     if args.command in ("import", "export"):
         from commandcenter.interop.cli import run_export, run_import
 

@@ -19,6 +19,7 @@ from commandcenter.interop.errors import InteropError, LayerError
 from commandcenter.interop.geojson import read_geojson, write_geojson
 from commandcenter.interop.kml import read_kml, write_kml
 from commandcenter.interop.layers import Layer, LayerStore, check_name, sanitise_name, write_atomic
+from commandcenter.interop.vitals_report import add_vitals_parsers
 
 PROG = "commandcenter"
 
@@ -86,6 +87,8 @@ def add_export_parser(subparsers: argparse._SubParsersAction, common_parent: arg
     s.add_argument("--assets", choices=("inline", "beside"), default="inline",
                    help="inline: one self-contained file (default); beside: Leaflet in FILE_files/ next to it")
     s.add_argument("--title", metavar="TEXT", help="the title shown on the map")
+    # vitals-csv, vitals-day: run by commandcenter/cli.py with the catalogue (vitals_report.py)
+    add_vitals_parsers(what, common_parent)
 
 
 def _fail(message: str, code: int) -> int:
