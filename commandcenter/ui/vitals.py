@@ -24,7 +24,7 @@ from commandcenter.live.ringbuffer import SeriesBank
 from commandcenter.ui.observing import ObservesHooks
 from commandcenter.ui.theme import configure_plots
 from commandcenter.ui.vitals_chart import MAX_COMPARED, DetailChart
-from commandcenter.ui.vitals_wall import STALE_INTERVALS, TileWall  # noqa: F401 (re-exported)
+from commandcenter.ui.vitals_wall import TileWall
 
 FRAME_INTERVAL_MS = 40  # 25 Hz
 STATE_INTERVAL_MS = 1000

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from pyqtgraph.functions import arrayToQPath
 
 from commandcenter.domain.catalog import Indicator
-from commandcenter.domain.levels import COLOUR_HEX, THRESHOLD_COLOURS
+from commandcenter.domain.levels import COLOUR_HEX
 from commandcenter.live.ringbuffer import SeriesBank
 from commandcenter.ui import labels
 
@@ -445,5 +445,3 @@ class TileWall(QWidget):
             painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
         return True
 
-
-THRESHOLD_STATES = THRESHOLD_COLOURS  # re-exported for the panel's legend

@@ -15,7 +15,6 @@
 
     var MAX_MESSAGE = 1000;
     var DEFAULT_COLOUR = "#8fa3bf";
-    var HIGHLIGHT = {color: "#ffffff", weight: 4};
     var IMPORT_PREFIX = "import:";
     var MAX_POPUP_ROWS = 60;
     // Distinct from the severity colours, so an imported point is never read as an incident.
@@ -31,7 +30,6 @@
 
     // Live point layers, each its own canvas (points.js); map.js asks them what is under
     // the pointer, top layer first. Incidents cluster; the others are few enough to show all.
-    var STATUS_RANK = {reported: 1, verifying: 1, confirmed: 0, responding: 0, contained: 2, recovery: 3};
     var SEVERITY_RANK = {I: 0, II: 1, III: 2, IV: 3};
     var points = {};
     var pointOrder = [];  // bottom to top
@@ -417,6 +415,7 @@
 
     window.ccMap = {
         map: map,
+        cfg: cfg,
         points: points,
         hitAt: hitAt,
         send: send,

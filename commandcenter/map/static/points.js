@@ -313,10 +313,6 @@
             delete this._container;
         },
 
-        onAdd: function () {
-            L.Renderer.prototype.onAdd.call(this);
-        },
-
         _update: function () {
             if (this._map._animatingZoom && this._bounds) {
                 return;

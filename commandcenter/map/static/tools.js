@@ -22,7 +22,7 @@
     var ops = cc.ops;
     var text = cc.text;
     var stats = window.ccStats;
-    var cfg = JSON.parse((document.getElementById("cc-config") || {textContent: "{}"}).textContent);
+    var cfg = cc.cfg;
 
     function word(key, fallback) {
         return cc.word(key, fallback);
