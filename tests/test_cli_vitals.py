@@ -74,6 +74,18 @@ def test_vitals_day_writes_the_page(data, tmp_path, capsys, lang, word):
     assert "1 alarm" in stdout
 
 
+def test_vitals_day_defaults_to_today_in_the_city(data, tmp_path, capsys):
+    from datetime import datetime
+
+    from commandcenter.interop.vitals_report import local_tz
+
+    out = tmp_path / "today.html"
+    code, stdout, err = run(["export", "vitals-day", "--out", str(out), "--data-dir", str(data)], capsys)
+    assert code == 0, err
+    today = datetime.now(local_tz()).date().isoformat()
+    assert f"the city vitals of {today}" in stdout and today in out.read_text(encoding="utf-8")
+
+
 def bad_cases(data, tmp_path):
     out = str(tmp_path / "o.csv")
     html = str(tmp_path / "o.html")
@@ -89,14 +101,13 @@ def bad_cases(data, tmp_path):
         (["export", "vitals-csv", "rain_1h", "--out", html, *d], 2, "--out"),
         (["export", "vitals-day", "--day", "2026-02-30", "--out", html, *d], 2, "--day"),
         (["export", "vitals-day", "--day", "20260715", "--out", html, *d], 2, "--day"),
-        (["export", "vitals-day", "--out", html, *d], 2, "--day"),
         (["export", "vitals-day", "--day", "2026-07-15", "--out", out, *d], 2, "--out"),
         (["export", "vitals-day", "--day", "2026-07-15", "--out", html, "--data-dir", str(tmp_path / "empty")],
          1, "no cache"),
     ]
 
 
-@pytest.mark.parametrize("case", range(12))
+@pytest.mark.parametrize("case", range(11))
 def test_bad_arguments_exit_nonzero_and_write_nothing(data, tmp_path, capsys, case):
     argv, code_wanted, named = bad_cases(data, tmp_path)[case]
     before = files(tmp_path)

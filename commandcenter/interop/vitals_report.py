@@ -495,7 +495,8 @@ def add_vitals_parsers(what: argparse._SubParsersAction, common_parent: argparse
     p.add_argument("--until", metavar="ISO", type=_iso_time, help="up to (not including) this time")
     d = what.add_parser("vitals-day", parents=[common_parent],
                         help="the daily city-vitals summary (HTML) with the day's alarms")
-    d.add_argument("--day", metavar="YYYY-MM-DD", type=_day, required=True, help="the local day")
+    d.add_argument("--day", metavar="YYYY-MM-DD", type=_day,
+                   help="the local day (+08:00); default: today so far")
     d.add_argument("--out", metavar="FILE.html", required=True)
 
 
@@ -532,10 +533,12 @@ def run_vitals_export(args: argparse.Namespace, data_dir: object, catalog: Catal
             data = series_csv(indicator, rows)
             what = f"{len(rows)} sample{'' if len(rows) == 1 else 's'} of {args.indicator}"
         else:
-            start_ms, end_ms = day_bounds(args.day)
-            samples, alarms = read_day(db, start_ms, end_ms)
             if now_ms is None:
                 now_ms = int(datetime.now(timezone.utc).timestamp() * 1000)
+            if args.day is None:  # today in the city's time zone
+                args.day = datetime.fromtimestamp(now_ms / 1000, local_tz()).date()
+            start_ms, end_ms = day_bounds(args.day)
+            samples, alarms = read_day(db, start_ms, end_ms)
             lang = "en" if getattr(args, "lang", "zh_CN") == "en" else "zh"
             data = daily_summary_html(catalog, args.day, samples, alarms, lang=lang,
                                       generated_ms=now_ms).encode("utf-8")

@@ -6,9 +6,10 @@ units of each indicator. A vertical time cursor follows the mouse across all the
 once and reads out every indicator's value at that time. The chart follows the clock ("live")
 until somebody zooms or pans; the Live button brings it back.
 
-Data: the history from the store when an indicator is shown (rollups for long ranges when the
-store offers them), then the panel's ring buffers on the display tick, for these few curves
-only. Exports: the chart as PNG (a grab of what is shown) and each indicator's shown range as
+Data: the history from the store when an indicator is shown or the range changes
+(Store.series: raw samples for short ranges, 1-minute or hourly rollups for long ones, so a
+30-day chart draws a few thousand points), then the panel's ring buffers on the display tick,
+for these few curves only. Exports: the chart as PNG (a grab of what is shown) and each indicator's shown range as
 CSV (commandcenter.interop.vitals_report.series_csv when available).
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from commandcenter.domain.catalog import Indicator
 from commandcenter.domain.levels import COLOUR_HEX, THRESHOLD_COLOURS
@@ -30,6 +31,9 @@ from commandcenter.ui import labels
 MAX_COMPARED = 4
 BAND_ALPHA = 40
 CURVE_COLOUR = "#4cc9f0"
+# the chart's ranges (seconds); the first one is the ring buffers' window
+RANGES_S = (3600, 6 * 3600, 24 * 3600, 7 * 86400, 30 * 86400)
+HISTORY_POINTS = 4000  # at most this many points per indicator from the store
 
 
 def threshold_bands(ind: Indicator, lo: float, hi: float) -> list[tuple[str, float, float]]:
@@ -93,9 +97,18 @@ class DetailChart(QWidget):
         self.csv_button = QPushButton(self.tr("CSV…"), self)
         self.csv_button.setObjectName("vitalsDetailCsv")
         self.csv_button.clicked.connect(self._on_csv_clicked)
+        self.range_combo = QComboBox(self)
+        self.range_combo.setObjectName("vitalsDetailRange")
+        names = {3600: self.tr("1 hour"), 6 * 3600: self.tr("6 hours"), 86400: self.tr("24 hours"),
+                 7 * 86400: self.tr("7 days"), 30 * 86400: self.tr("30 days")}
+        for seconds in sorted(set(RANGES_S) | {window_s}):
+            self.range_combo.addItem(names.get(seconds, f"{seconds // 60} min"), seconds)
+        self.range_combo.setCurrentIndex(self.range_combo.findData(window_s))
+        self.range_combo.currentIndexChanged.connect(self._on_range_combo_changed)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
         bar.addWidget(self.title, 1)
+        bar.addWidget(self.range_combo)
         bar.addWidget(self.live_button)
         bar.addWidget(self.png_button)
         bar.addWidget(self.csv_button)
@@ -153,6 +166,17 @@ class DetailChart(QWidget):
         self._load_history()
         self.set_live(True)
 
+    @property
+    def range_s(self) -> int:
+        return int(self.range_combo.currentData())
+
+    def set_range(self, seconds: int) -> None:
+        """Show the last `seconds` of history (one of the combo's ranges) and follow the clock."""
+        index = self.range_combo.findData(int(seconds))
+        if index < 0:
+            raise ValueError(f"no range of {seconds} s")
+        self.range_combo.setCurrentIndex(index)
+
     def set_live(self, live: bool) -> None:
         self._live = live
         self.live_button.setChecked(live)
@@ -166,7 +190,7 @@ class DetailChart(QWidget):
         now_s = self._clock.now_ms() / 1000.0
         self._moving_by_code = True
         try:
-            self._plots[self._codes[0]].setXRange(now_s - self.window_s, now_s, padding=0)
+            self._plots[self._codes[0]].setXRange(now_s - self.range_s, now_s, padding=0)
         finally:
             self._moving_by_code = False
 
@@ -265,11 +289,14 @@ class DetailChart(QWidget):
         return plot
 
     def _load_history(self) -> None:
-        since_ms = self._clock.now_ms() - self.window_s * 1000
+        """The shown range from the store, at the resolution Store.series picks for it. A
+        rollup bucket is drawn at its start with its mean."""
+        now_ms = self._clock.now_ms()
+        since_ms = now_ms - self.range_s * 1000
         for code in self._codes:
-            rows = self._store.samples_since(code, since_ms)
-            t = np.fromiter((ts / 1000.0 for ts, _ in rows), dtype=float, count=len(rows))
-            v = np.fromiter((value for _, value in rows), dtype=float, count=len(rows))
+            rows = self._store.series(code, since_ms, now_ms, max_points=HISTORY_POINTS)
+            t = np.fromiter((ts / 1000.0 for ts, *_ in rows), dtype=float, count=len(rows))
+            v = np.fromiter((mean for _, mean, *_ in rows), dtype=float, count=len(rows))
             self._history[code] = (t, v)
             self._draw(code)
 
@@ -290,6 +317,10 @@ class DetailChart(QWidget):
         self._curves[code].setData(t, v, skipFiniteCheck=True)
 
     # ------------------------------------------------------------ events
+    def _on_range_combo_changed(self, _index: int) -> None:
+        self._load_history()
+        self.set_live(True)
+
     def _on_x_range_changed(self, *_args) -> None:
         if not self._moving_by_code and self._live:
             self.set_live(False)  # somebody zoomed or panned: stop following

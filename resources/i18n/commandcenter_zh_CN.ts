@@ -49,17 +49,17 @@
         <translation>转为事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="223"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="225"/>
         <source>Red alarm: %1</source>
         <translation>红色告警：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="239"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="241"/>
         <source>Dismiss the alarm</source>
         <translation>排除告警</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="239"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="241"/>
         <source>Reason (required):</source>
         <translation>原因（必填）：</translation>
     </message>
@@ -151,27 +151,52 @@
 <context>
     <name>DetailChart</name>
     <message>
-        <location filename="../../commandcenter/ui/vitals_chart.py" line="85"/>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="89"/>
         <source>Live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/vitals_chart.py" line="90"/>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="94"/>
         <source>PNG…</source>
         <translation>PNG…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/vitals_chart.py" line="93"/>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="97"/>
         <source>CSV…</source>
         <translation>CSV…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/vitals_chart.py" line="306"/>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="102"/>
+        <source>1 hour</source>
+        <translation>1小时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="102"/>
+        <source>6 hours</source>
+        <translation>6小时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="102"/>
+        <source>24 hours</source>
+        <translation>24小时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="103"/>
+        <source>7 days</source>
+        <translation>7天</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="103"/>
+        <source>30 days</source>
+        <translation>30天</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="337"/>
         <source>Save the chart</source>
         <translation>保存图表</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/vitals_chart.py" line="314"/>
+        <location filename="../../commandcenter/ui/vitals_chart.py" line="345"/>
         <source>Save the data</source>
         <translation>保存数据</translation>
     </message>
@@ -813,42 +838,42 @@
         <translation>事件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="87"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="88"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="134"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="135"/>
         <source>LIVE</source>
         <translation>实战</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="135"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="136"/>
         <source>DEMO: simulated city</source>
         <translation>演示:模拟城市</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="136"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="137"/>
         <source>EXERCISE EXERCISE EXERCISE</source>
         <translation>演练 演练 演练</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="201"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="203"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="221"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="223"/>
         <source>Selection</source>
         <translation>选区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="233"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="235"/>
         <source>Report an incident here…</source>
         <translation>在此处上报事件…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="251"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="253"/>
         <source>Area: %1</source>
         <translation>区域：%1</translation>
     </message>

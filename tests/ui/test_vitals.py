@@ -210,3 +210,26 @@ def test_tile_state_is_never_the_last_value_when_silent(catalog):
     assert tile_state(ind, t, v, 150.0).value == 70.0
     silent = tile_state(ind, t, v, 120.0 + 3 * 60 + 1)
     assert silent.colour == "stale" and silent.value is None
+
+
+def test_long_ranges_draw_the_stores_rollups_and_short_ones_raw_samples(make_panel, store, clock, qtbot):
+    now = clock.now_ms()
+    day = 24 * 60 * MIN
+    # eight days of one sample a minute, then pruned as the store's retention would (raw 48 h)
+    store.ingest_samples([("aqi", now - m * MIN, 40.0 + (m % 50)) for m in range(8 * 24 * 60, 0, -1)])
+    store.prune_samples(now)
+    panel = make_panel()
+    panel.select_indicator("aqi")
+    chart = panel.chart
+    assert chart.range_s == 3600
+    x1h = chart.curve("aqi").xData
+    assert 55 <= len(x1h) <= 61 and x1h[0] >= now / 1000 - 3600  # raw minutes of the last hour
+    chart.set_range(30 * 86400)
+    assert chart.live
+    x30 = chart.curve("aqi").xData
+    # the whole eight days, older than the raw samples kept: from the minute rollups
+    assert x30[0] <= (now - 7 * day) / 1000 and len(x30) <= 4000 + 10
+    lo, hi = chart.plot("aqi").getViewBox().viewRange()[0]
+    assert hi - lo == pytest.approx(30 * 86400, rel=0.01)
+    with pytest.raises(ValueError):
+        chart.set_range(17)
