@@ -75,10 +75,7 @@ def serve(
 
         catalog = load_catalog()
         scenario = load_scenario(scenario_path, catalog)
-        # every catalogue indicator moves, scripted or not (docs/vitals.md)
-        simulator = CitySimulator(
-            scenario, catalog, speed=speed, loop=loop, start_at_s=start_at_s, fill_from_catalog=True
-        )
+        simulator = CitySimulator(scenario, catalog, speed=speed, loop=loop, start_at_s=start_at_s)
     if units is None:
         units = DEFAULT_UNITS if simulator is not None else 0
     fleet_units = None
