@@ -1,4 +1,5 @@
-"""Load the city catalogue (org units, departments, event types, indicators, SLA) from resources/.
+"""Load the city catalogue (org units, departments, event types, indicators, SLA and report
+deadlines, response plans) from resources/.
 
 The catalogue is data so a city can replace it without code. Every problem found is raised as a
 CatalogError whose message starts with the file name and the item and field at fault, e.g.
@@ -21,14 +22,17 @@ from commandcenter.domain.catalog import (
     OrgUnit,
     SlaTemplate,
 )
-from commandcenter.domain.levels import THRESHOLD_COLOURS, OrgLevel, Severity
+from commandcenter.domain.integrated import ReportRule
+from commandcenter.domain.levels import THRESHOLD_COLOURS, OrgLevel, ResponseLevel, Severity
+from commandcenter.domain.plans import PlanTask, ResponsePlan
 
 ORGUNITS_FILE = "orgunits.geojson"
 DEPARTMENTS_FILE = "departments.json"
 EVENT_TYPES_FILE = "event_types.json"
 INDICATORS_FILE = "indicators.json"
 SLA_FILE = "sla.json"
-CATALOG_FILES = (ORGUNITS_FILE, DEPARTMENTS_FILE, EVENT_TYPES_FILE, INDICATORS_FILE, SLA_FILE)
+PLANS_FILE = "plans.json"
+CATALOG_FILES = (ORGUNITS_FILE, DEPARTMENTS_FILE, EVENT_TYPES_FILE, INDICATORS_FILE, SLA_FILE, PLANS_FILE)
 
 EVENT_CATEGORIES = ("natural", "accident", "health", "social")
 DIRECTIONS = ("above", "below")
@@ -63,12 +67,16 @@ def load_catalog(root: Path | None = None) -> Catalog:
     event_types = _load_event_types(folder / EVENT_TYPES_FILE, departments)
     indicators = _load_indicators(folder / INDICATORS_FILE, org_units)
     sla = _load_sla(folder / SLA_FILE, event_types)
+    report_rules = _load_report_rules(folder / SLA_FILE)
+    plans = _load_plans(folder / PLANS_FILE, departments, event_types) if (folder / PLANS_FILE).exists() else {}
     return Catalog(
         org_units=org_units,
         departments=departments,
         event_types=event_types,
         indicators=indicators,
         sla=sla,
+        plans=plans,
+        report_rules=report_rules,
     )
 
 
@@ -452,4 +460,81 @@ def _load_sla(path: Path, event_types: dict[str, EventType]) -> list[SlaTemplate
         out.append(SlaTemplate(category=category, severity=severity, **minutes))
     if ("*", "*") not in seen:
         raise f.error("templates", "needs a fallback template with category '*' and severity '*'")
+    return out
+
+
+def _minutes(f: "_File", item: dict, key: str, where: str) -> int:
+    value = item.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise f.error(f"{where}.{key}", f"must be a whole number of minutes > 0, got {value!r}")
+    return value
+
+
+def _load_report_rules(path: Path) -> list[ReportRule]:
+    """`reports` in sla.json: deadlines of 初报/续报/终报 per severity (optional; none = no
+    report reminders)."""
+    f = _File(path)
+    data = f.read()
+    if "reports" not in data:
+        return []
+    out: list[ReportRule] = []
+    severities = ("*",) + tuple(s.name for s in Severity)
+    for i, item in enumerate(f.list_field(data, "reports")):
+        where = f"reports[{i}]"
+        item = f.obj(item, where)
+        severity = f.text(item, "severity", where)
+        if severity not in severities:
+            raise f.error(f"{where}.severity", f"must be one of {', '.join(severities)}, got {severity!r}")
+        if any(r.severity == severity for r in out):
+            raise f.error(where, f"duplicate report deadlines for severity {severity!r}")
+        out.append(ReportRule(severity, *(_minutes(f, item, k, where) for k in
+                                          ("initial_minutes", "update_minutes", "final_minutes"))))
+    if not any(r.severity == "*" for r in out):
+        raise f.error("reports", "needs a fallback entry with severity '*'")
+    return out
+
+
+def _load_plans(path: Path, departments: dict[str, Department], event_types: dict[str, EventType]) -> dict[str, ResponsePlan]:
+    f = _File(path)
+    out: dict[str, ResponsePlan] = {}
+    level_codes = [lv.value.code for lv in ResponseLevel]
+    for i, item in enumerate(f.list_field(f.read(), "plans")):
+        where = f"plans[{i}]"
+        item = f.obj(item, where)
+        code = f.text(item, "code", where)
+        f.unique(set(out), code, where)
+        applies = item.get("applies_to")
+        if not isinstance(applies, list) or not applies or not all(isinstance(a, str) for a in applies):
+            raise f.error(f"{where}.applies_to", "must be a non-empty list of event types or categories")
+        for a in applies:
+            if a != "*" and a not in EVENT_CATEGORIES and a not in event_types:
+                raise f.error(f"{where}.applies_to", f"{a!r} is neither '*', an event category nor an event type")
+        levels_raw = f.obj(item.get("levels"), f"{where}.levels")
+        levels: dict[str, tuple[PlanTask, ...]] = {}
+        for level, tasks in levels_raw.items():
+            lw = f"{where}.levels.{level}"
+            if level not in level_codes:
+                raise f.error(lw, f"response level must be one of {', '.join(level_codes)}")
+            if not isinstance(tasks, list):
+                raise f.error(lw, "must be a list of tasks")
+            items = []
+            for j, task in enumerate(tasks):
+                tw = f"{lw}[{j}]"
+                task = f.obj(task, tw)
+                dept = f.text(task, "department", tw)
+                if dept not in departments:
+                    raise f.error(f"{tw}.department", f"unknown department {dept!r}")
+                try:
+                    org_level = OrgLevel.parse(f.text(task, "org_level", tw))
+                except ValueError as exc:
+                    raise f.error(f"{tw}.org_level", str(exc)) from None
+                lead = task.get("lead", False)
+                if not isinstance(lead, bool):
+                    raise f.error(f"{tw}.lead", "must be true or false")
+                items.append(PlanTask(dept, org_level, lead, f.text(task, "action_zh", tw), f.text(task, "action_en", tw)))
+            levels[level] = tuple(items)
+        if not levels:
+            raise f.error(f"{where}.levels", "needs at least one response level")
+        out[code] = ResponsePlan(code, f.text(item, "name_zh", where), f.text(item, "name_en", where),
+                                 tuple(applies), levels)
     return out

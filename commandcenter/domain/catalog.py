@@ -109,6 +109,8 @@ class Catalog:
     event_types: dict[str, EventType] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)
     sla: list[SlaTemplate] = field(default_factory=list)
+    plans: dict = field(default_factory=dict)  # code -> domain.plans.ResponsePlan
+    report_rules: list = field(default_factory=list)  # domain.integrated.ReportRule
 
     def children(self, code: str | None) -> list[OrgUnit]:
         return [u for u in self.org_units.values() if u.parent == code]

@@ -23,5 +23,9 @@ class ManualClock:
     def now_ms(self) -> int:
         return self._now
 
+    def set_ms(self, ms: int) -> None:
+        """Jump to an absolute time (tests and drills)."""
+        self.advance(ms - self.now_ms())
+
     def advance(self, ms: int) -> None:
         self._now += ms

@@ -40,7 +40,7 @@ class Op:
 
 INCIDENT_CREATE = "incident.report"
 TASK_CREATE = "task.dispatch"
-CREATE_OPS = {INCIDENT_CREATE, TASK_CREATE, "resource.register", "alarm.raise"}
+CREATE_OPS = {INCIDENT_CREATE, TASK_CREATE, "resource.register", "alarm.raise", "log.write", "notice.send", "report.submit"}
 
 
 def report_incident(
@@ -174,7 +174,7 @@ def sla_keys(catalog: Catalog, event_type: str) -> tuple[str, ...]:
 
 
 def task_action(row: dict, action: str, now_ms: int, **params: Any) -> Op:
-    """Every task action but dispatch and escalate (see escalate_task)."""
+    """Every task action but dispatch and escalate (see integrated.escalation_ops)."""
     if action in machines.TASK_SIDE_ACTIONS:
         if row["status"] not in machines.TASK_SIDE_ACTIONS[action]:
             raise machines.TransitionError("task", row["status"], action)
@@ -194,7 +194,7 @@ def task_action(row: dict, action: str, now_ms: int, **params: Any) -> Op:
         elif action == "remind":
             fields = {"reminders": row.get("reminders", 0) + 1}
         else:
-            raise CommandError("use escalate_task to escalate", "action")
+            raise CommandError("use integrated.escalation_ops to escalate", "action")
         return Op("task", row["id"], f"task.{action}", {**fields, "updated_ms": now_ms}, row["version"])
 
     extra: dict[str, Any] = {}
@@ -216,38 +216,3 @@ def task_action(row: dict, action: str, now_ms: int, **params: Any) -> Op:
     elif action == "feedback":
         extra["note"] = params.get("note", row.get("note", ""))
     return transition("task", row, action, now_ms, **extra)
-
-
-def escalate_task(row: dict, catalog: Catalog, now_ms: int) -> Op:
-    """Move an unaccepted or overdue task one level up (村居 -> 街镇 -> 区县 -> 市)."""
-    if row["status"] not in machines.TASK_SIDE_ACTIONS["escalate"]:
-        raise machines.TransitionError("task", row["status"], "escalate")
-    unit = catalog.org_units.get(row["org_unit"])
-    if unit is None or unit.parent is None:
-        raise CommandError("a city-level task cannot escalate further", "org_unit")
-    parent = catalog.org_units[unit.parent]
-    return Op(
-        "task",
-        row["id"],
-        "task.escalate",
-        {
-            "org_unit": parent.code,
-            "level": parent.level.code,
-            "escalations": row.get("escalations", 0) + 1,
-            "escalated_from": row["org_unit"],
-            "updated_ms": now_ms,
-        },
-        row["version"],
-    )
-
-
-def escalation_due(row: dict, now_ms: int) -> bool:
-    """An unaccepted task past its accept deadline, or an open task past its finish deadline,
-    below city level."""
-    if row["level"] == OrgLevel.CITY.code:
-        return False
-    if row["status"] == "dispatched":
-        return now_ms > row["accept_by_ms"]
-    if row["status"] in ("accepted", "in_progress"):
-        return now_ms > (row.get("extension_until_ms") or row["finish_by_ms"])
-    return False

@@ -121,6 +121,8 @@ TASK_SIDE_ACTIONS = {
     "approve_extension": frozenset({"accepted", "in_progress"}),
     "escalate": frozenset({"dispatched", "accepted", "in_progress"}),
     "remind": frozenset({"dispatched", "accepted", "in_progress"}),  # 催办
+    "supervise": frozenset({"dispatched", "returned", "accepted", "in_progress", "feedback"}),  # 督办
+    "follow_up": frozenset({"closed"}),  # 回访
 }
 
 RETURN_REASONS = {

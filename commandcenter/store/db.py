@@ -17,11 +17,15 @@ from commandcenter.domain.clock import Clock, SystemClock
 from commandcenter.domain.commands import CREATE_OPS, Op
 from commandcenter.domain.hooks import ChangeSet, Hooks
 from commandcenter.domain.ids import uuid7
+from commandcenter.domain.roles import Seat
 from commandcenter.store import audit
 from commandcenter.store.hlc import HybridClock, Timestamp
 from commandcenter.store.schema import COLUMNS, MIGRATIONS, SCHEMA_VERSION
 
-ENTITY_TABLES = {"incident": "incidents", "task": "tasks", "resource": "resources", "alarm": "alarms"}
+ENTITY_TABLES = {
+    "incident": "incidents", "task": "tasks", "resource": "resources", "alarm": "alarms",
+    "log": "log", "notice": "notices", "report": "reports",
+}
 BOOL_FIELDS = {"lead"}
 # The distinct units in `positions` by skipping along its primary key (one seek per unit, not
 # a scan of every row): the prefix of the position queries.
@@ -108,11 +112,14 @@ class Store:
         clock: Clock | None = None,
         hooks: Hooks | None = None,
         user: str = "local",
+        seat: Seat | None = None,
     ) -> None:
         self.path = Path(path)
         self.clock = clock or SystemClock()
         self.hooks = hooks
         self.user = user
+        # who sits here: every execute() is checked against this role (domain/roles.py)
+        self.seat = seat or Seat()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
@@ -229,18 +236,24 @@ class Store:
         )
 
     # ---------------------------------------------------------------- writing
-    def execute(self, ops: Op | Iterable[Op], user: str | None = None) -> ChangeSet:
-        """Apply local commands: rows + outbox + audit in one durable transaction."""
+    def execute(self, ops: Op | Iterable[Op], user: str | None = None, *, seat: Seat | None = None) -> ChangeSet:
+        """Apply local commands: rows + outbox + audit in one durable transaction.
+
+        Each operation is checked against the seat's role first (`seat`, else the store's own
+        `self.seat`): a RoleError refuses the whole batch and nothing is written."""
         ops = [ops] if isinstance(ops, Op) else list(ops)
         user = user or self.user
+        seat = seat or self.seat
         now = self.clock.now_ms()
         touched: dict[str, set[str]] = {}
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            seq = self._next_seq()
+            last = self.conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            audit_tip = (0, audit.GENESIS) if last is None else (last[0], last[1])
             for op in ops:
                 stamp = self.hlc.tick(now).encode()
-                version = self._apply_local(op, stamp)
-                seq = self._next_seq()
+                version = self._apply_local(op, stamp, seat)
                 self.conn.execute(
                     "INSERT INTO outbox(local_seq, op_id, node_id, entity, entity_id, op, fields, "
                     "base_version, hlc, schema_version, user, created_ms) "
@@ -260,7 +273,11 @@ class Store:
                         now,
                     ),
                 )
-                self._audit(now, user, op.op, op.entity, op.entity_id, {"fields": op.fields, "note": op.note, "version": version})
+                seq += 1
+                detail = {"fields": op.fields, "note": op.note, "version": version}
+                if seat.role != "commander" or seat.department:
+                    detail["role"] = seat.role if not seat.department else f"{seat.role}:{seat.department}"
+                audit_tip = self._audit(now, user, op.op, op.entity, op.entity_id, detail, audit_tip)
                 touched.setdefault(op.entity, set()).add(op.entity_id)
             self._set_meta("hlc", self.hlc.last.encode())
             self.conn.execute("COMMIT")
@@ -273,9 +290,10 @@ class Store:
         self._publish(changes)
         return changes
 
-    def _apply_local(self, op: Op, stamp: str) -> int:
+    def _apply_local(self, op: Op, stamp: str, seat: Seat) -> int:
         table = ENTITY_TABLES[op.entity]
         current = self.get(op.entity, op.entity_id)
+        seat.check(op.op, current if current is not None else op.fields)
         if op.op in CREATE_OPS:
             if current is not None:
                 raise StoreError(f"{op.entity} {op.entity_id} exists already")
@@ -319,10 +337,11 @@ class Store:
         row = self.conn.execute("SELECT COALESCE(MAX(local_seq), 0) FROM outbox WHERE node_id=?", (self.node_id,)).fetchone()
         return row[0] + 1
 
-    def _audit(self, now: int, user: str, action: str, entity: str, entity_id: str, detail: dict) -> None:
-        last = self.conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
-        seq = 1 if last is None else last[0] + 1
-        prev = audit.GENESIS if last is None else last[1]
+    def _audit(
+        self, now: int, user: str, action: str, entity: str, entity_id: str, detail: dict, tip: tuple[int, str]
+    ) -> tuple[int, str]:
+        """Append one entry after `tip` (seq, hash of the newest entry); returns the new tip."""
+        seq, prev = tip[0] + 1, tip[1]
         entry = {
             "seq": seq,
             "ts_ms": now,
@@ -332,11 +351,13 @@ class Store:
             "entity_id": entity_id,
             "detail": _dumps(detail),
         }
+        digest = audit.entry_hash(prev, entry)
         self.conn.execute(
             "INSERT INTO audit(seq, ts_ms, user, action, entity, entity_id, detail, prev_hash, hash) "
             "VALUES(:seq,:ts_ms,:user,:action,:entity,:entity_id,:detail,:prev_hash,:hash)",
-            {**entry, "prev_hash": prev, "hash": audit.entry_hash(prev, entry)},
+            {**entry, "prev_hash": prev, "hash": digest},
         )
+        return seq, digest
 
     def verify_audit(self) -> int | None:
         """None when the chain is intact, else the seq of the first bad entry."""

@@ -90,6 +90,42 @@ MIGRATIONS: dict[int, list[str]] = {
         "AND m.bucket_ms >= samples_1h.bucket_ms AND m.bucket_ms < samples_1h.bucket_ms + 3600000 "
         "ORDER BY m.bucket_ms DESC LIMIT 1)",
     ],
+    5: [
+        # integrated command (issue 5): the command log (指挥日志), notices to org units and
+        # departments (escalations, report reminders, supervision), incident reports
+        # (初报/续报/终报). All three are synced entities like incidents and tasks; rows are
+        # created once (deterministic ids where a rule makes them, so two nodes that apply the
+        # same rule offline make the same row and the platform merges them).
+        """CREATE TABLE log (
+            id TEXT PRIMARY KEY, incident_id TEXT, ts_ms INTEGER NOT NULL, user TEXT, role TEXT,
+            kind TEXT NOT NULL, text TEXT NOT NULL, mode TEXT NOT NULL DEFAULT 'live',
+            version INTEGER NOT NULL, hlc TEXT, server_version INTEGER, extra TEXT)""",
+        "CREATE INDEX log_incident ON log(incident_id, ts_ms)",
+        "CREATE INDEX log_ts ON log(ts_ms)",
+        """CREATE TABLE notices (
+            id TEXT PRIMARY KEY, org_unit TEXT, department TEXT, kind TEXT NOT NULL, task_id TEXT,
+            incident_id TEXT, text TEXT NOT NULL, created_ms INTEGER NOT NULL, read_ms INTEGER,
+            read_by TEXT, mode TEXT NOT NULL DEFAULT 'live', version INTEGER NOT NULL, hlc TEXT,
+            server_version INTEGER, extra TEXT)""",
+        "CREATE INDEX notices_created ON notices(created_ms)",
+        "CREATE INDEX notices_org_unit ON notices(org_unit, created_ms)",
+        """CREATE TABLE reports (
+            id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, kind TEXT NOT NULL,
+            number INTEGER NOT NULL, text TEXT NOT NULL, author TEXT, submitted_ms INTEGER NOT NULL,
+            mode TEXT NOT NULL DEFAULT 'live', version INTEGER NOT NULL, hlc TEXT,
+            server_version INTEGER, extra TEXT)""",
+        "CREATE INDEX reports_incident ON reports(incident_id, submitted_ms)",
+        # the response plan (预案) under which the current response level was decided
+        "ALTER TABLE incidents ADD COLUMN response_plan TEXT",
+        # the plan that generated a task; when the escalation rule may look at it again after
+        # an escalation (the new holder's window); 督办 and 回访 stamps
+        "ALTER TABLE tasks ADD COLUMN plan TEXT",
+        "ALTER TABLE tasks ADD COLUMN next_escalation_ms INTEGER",
+        "ALTER TABLE tasks ADD COLUMN supervised_ms INTEGER",
+        "ALTER TABLE tasks ADD COLUMN supervision TEXT",
+        "ALTER TABLE tasks ADD COLUMN followed_up_ms INTEGER",
+        "ALTER TABLE tasks ADD COLUMN satisfaction TEXT",
+    ],
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -97,13 +133,14 @@ SCHEMA_VERSION = max(MIGRATIONS)
 COLUMNS = {
     "incidents": frozenset(
         "id title description category severity status generation response_level org_unit "
-        "lon lat reported_ms updated_ms mode version hlc server_version".split()
+        "lon lat reported_ms updated_ms mode version hlc server_version response_plan".split()
     ),
     "tasks": frozenset(
         "id incident_id department org_unit level lead status note dispatched_ms accept_by_ms "
         "finish_by_ms accepted_ms finished_ms return_reason extension_requested_ms "
         "extension_until_ms extension_reason escalations escalated_from reminders updated_ms "
-        "mode version hlc server_version".split()
+        "mode version hlc server_version plan next_escalation_ms supervised_ms supervision "
+        "followed_up_ms satisfaction".split()
     ),
     "resources": frozenset(
         "id name kind department org_unit status lon lat heading updated_ms version hlc server_version".split()
@@ -113,3 +150,11 @@ COLUMNS = {
         "version hlc server_version".split()
     ),
 }
+COLUMNS["log"] = frozenset("id incident_id ts_ms user role kind text mode version hlc server_version".split())
+COLUMNS["notices"] = frozenset(
+    "id org_unit department kind task_id incident_id text created_ms read_ms read_by mode version hlc "
+    "server_version".split()
+)
+COLUMNS["reports"] = frozenset(
+    "id incident_id kind number text author submitted_ms mode version hlc server_version".split()
+)

@@ -32,7 +32,7 @@ class WireOp(BaseModel):
     op_id: str
     node_id: str = Field(min_length=1, max_length=64)
     local_seq: int = Field(ge=1)
-    entity: Literal["incident", "task", "resource", "alarm"]
+    entity: Literal["incident", "task", "resource", "alarm", "log", "notice", "report"]
     entity_id: str = Field(min_length=1, max_length=64)
     op: str = Field(pattern=r"^[a-z]+\.[a-z_]+$")
     fields: dict[str, Any]

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from commandcenter.domain import commands, machines, sla
+from commandcenter.domain import commands, integrated, machines, sla
 from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.commands import CommandError, Op
 from commandcenter.domain.hooks import ChangeSet, Hooks
@@ -565,7 +565,7 @@ class IncidentDetail(ObservesHooks, QWidget):
             task = self._fresh_task(task_id)
             now = self.clock.now_ms()
             if action == "escalate":
-                return commands.escalate_task(task, self.catalog, now)
+                return integrated.escalation_ops(task, self._fresh_incident(), self.catalog, now)
             if action == "return":
                 return commands.task_action(task, "return", now, reason=reason)
             if action == "redispatch":

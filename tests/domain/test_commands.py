@@ -103,19 +103,27 @@ def test_extension_request_and_approval(cat):
 
 
 def test_escalation_goes_one_level_up_until_city(cat):
+    from commandcenter.domain import integrated
+
     row = task_row(cat)
-    assert not c.escalation_due(row, row["accept_by_ms"])
-    assert c.escalation_due(row, row["accept_by_ms"] + 1)
+    incident = {"title": "t", "severity": "III", "category": "flood"}
+    assert not integrated.escalation_due(row, row["accept_by_ms"])
+    now = row["accept_by_ms"] + 1
+    assert integrated.escalation_due(row, now)
     for expected in ("111", "11", "1"):
-        op = c.escalate_task(row, cat, 10)
-        row.update(op.fields)
+        ops = integrated.escalation_ops(row, incident, cat, now)
+        assert [op.op for op in ops] == ["task.escalate", "notice.send", "notice.send", "log.write"]
+        assert {ops[1].fields["org_unit"], ops[2].fields["org_unit"]} == {row["org_unit"], expected}
+        row.update(ops[0].fields)
         assert row["org_unit"] == expected
+        # the new holder has a window before the rule looks again
+        assert not integrated.escalation_due(row, now)
+        now = row["next_escalation_ms"] + 1
     assert row["level"] == "city" and row["escalations"] == 3
-    assert not c.escalation_due(row, 10**15)
+    assert not integrated.escalation_due(row, 10**15)
     with pytest.raises(c.CommandError):
-        c.escalate_task(row, cat, 11)
-    with pytest.raises(TransitionError):
-        c.escalate_task(task_row(cat, status="closed"), cat, 11)
+        integrated.escalation_ops(row, incident, cat, now)
+    assert not integrated.escalation_due(task_row(cat, status="closed"), 10**15)
 
 
 def test_clock_state_is_derived_from_deadlines(cat):

@@ -142,14 +142,20 @@ def test_series_shows_the_pruned_part_of_a_range_from_minutes_not_as_a_hole(stor
 
 
 def test_migration_4_builds_rollups_for_samples_already_cached(tmp_path):
+    import sqlite3
+
+    from commandcenter.store.schema import MIGRATIONS
+
     path = tmp_path / "old.db"
-    store = Store(path)
+    conn = sqlite3.connect(path)  # a cache as schema version 3 left it
+    for version in (1, 2, 3):
+        for statement in MIGRATIONS[version]:
+            conn.execute(statement)
     raw = {("rain_1h", T0 + k * 1500): float(k) for k in range(200)}
-    store.conn.executemany("INSERT INTO samples VALUES (?,?,?)", [(c, t, v) for (c, t), v in raw.items()])
-    store.conn.execute("DROP TABLE samples_1m")
-    store.conn.execute("DROP TABLE samples_1h")
-    store.conn.execute("PRAGMA user_version=3")
-    store.close()
+    conn.executemany("INSERT INTO samples VALUES (?,?,?)", [(c, t, v) for (c, t), v in raw.items()])
+    conn.execute("PRAGMA user_version=3")
+    conn.commit()
+    conn.close()
 
     store = Store(path)
     try:
