@@ -300,24 +300,32 @@ def create_app(
         )
 
     room = (
-        SimulatedCommandRoom(storage, simulator.catalog, seed=simulator.scenario.id)
+        SimulatedCommandRoom(storage, simulator.catalog, seed=simulator.scenario.id, time_scale=simulator.speed)
         if simulator is not None and simulator.catalog is not None
         else None
     )
 
-    def report(incidents: list[Any], now_ms: int) -> list[int]:
-        """Report scenario incidents and hand them to the simulated command room."""
+    def report(incidents: list[Any], now_ms: int, preroll: bool = False) -> list[int]:
+        """Report scenario incidents and hand them to the simulated command room. In a preroll
+        each incident and each of the room's actions is stamped at the wall time its scenario
+        time maps to (as if the scenario had run at its speed until now)."""
         assert simulator is not None
+        t_now = simulator.t_s
+
+        def wall_of(at_s: float) -> int:
+            return now_ms - int(max(0.0, t_now - at_s) / simulator.speed * 1000)
+
         seqs = []
         for incident in incidents:
             index = simulator.scenario.incidents.index(incident)
-            result = storage.report_incident_from_simulator(incident, now_ms, simulator.scenario.id, index)
+            stamp = wall_of(incident.at_s) if preroll else now_ms
+            result = storage.report_incident_from_simulator(incident, stamp, simulator.scenario.id, index)
             if result.server_seq is not None:
                 seqs.append(result.server_seq)
             if room is not None and result.result in ("applied", "merged"):
                 room.incident_reported(sim_incident_id(simulator.scenario.id, index, incident), incident.at_s)
         if room is not None:
-            seqs += room.due(simulator.t_s, now_ms)
+            seqs += room.due(t_now, now_ms, wall_of if preroll else None)
         return seqs
 
     async def on_tick(samples: list[Sample], incidents: list[Any]) -> None:
@@ -360,7 +368,7 @@ def create_app(
                     # preroll samples are a second apart, the newest one a tick before start_at_s
                     anchor = (samples[-1].ts_ms + 1000, simulator.t_s)
                     await run_in_threadpool(lambda: alarms.feed(samples, scenario_anchor=anchor))
-                await run_in_threadpool(report, incidents, int(time.time() * 1000))
+                await run_in_threadpool(report, incidents, int(time.time() * 1000), True)
             task = asyncio.create_task(simulator.run(on_tick))
         fleet_task = None
         if fleet is not None:

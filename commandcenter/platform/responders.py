@@ -5,7 +5,13 @@ scenario minutes later, dispatches it to the departments its event type usually 
 at the street, the co-operating one at the community). Simulated seats sign for most tasks
 after a while and leave some unaccepted, so the board shows clocks running in every state.
 Everything goes through the domain commands and the platform's idempotent push path, so
-clients see it by pull like any other work. Ids are derived from the incident, so a restart
+clients see it by pull like any other work.
+
+Time: the room lives in scenario time. Its tasks' deadlines are the SLA's divided by the
+simulation speed (`time_scale`), so at 60x a 30-minute accept window is 30 real seconds and a
+seat that signs for after 40 scenario minutes is late, as it would be in the real room; the
+clients' clocks and escalation rule then behave as they would at 1x. Actions carried out for a
+start-at jump (preroll) are stamped at the wall time their scenario time maps to. Ids are derived from the incident, so a restart
 on the same database repeats nothing.
 """
 from __future__ import annotations
@@ -35,8 +41,10 @@ class SimulatedCommandRoom:
         dispatch_after_s: float = 120.0,
         accept_after_s: tuple[float, float] = (300.0, 2400.0),
         accept_share: float = 0.7,
+        time_scale: float = 1.0,
     ) -> None:
         self.storage = storage
+        self.time_scale = max(1.0, float(time_scale))
         self.catalog = catalog
         self.dispatch_after_s = dispatch_after_s
         self.accept_after_s = accept_after_s
@@ -49,15 +57,17 @@ class SimulatedCommandRoom:
         """Schedule the dispatch of an incident reported at scenario time `t_s`."""
         self._schedule(t_s + self.dispatch_after_s, "dispatch", incident_id)
 
-    def due(self, t_s: float, now_ms: int) -> list[int]:
-        """Carry out every action due by scenario time `t_s`; the server_seqs it committed."""
+    def due(self, t_s: float, now_ms: int, wall_of=None) -> list[int]:
+        """Carry out every action due by scenario time `t_s`; the server_seqs it committed.
+        `wall_of(at_s)` stamps each action at its own wall time (a preroll), else `now_ms`."""
         seqs: list[int] = []
         while self._queue and self._queue[0][0] <= t_s:
             at, _, kind, entity_id = heapq.heappop(self._queue)
+            stamp = int(wall_of(at)) if wall_of is not None else now_ms
             if kind == "dispatch":
-                seqs += self._dispatch(entity_id, at, now_ms)
+                seqs += self._dispatch(entity_id, at, stamp)
             elif kind == "accept":
-                seqs += self._accept(entity_id, now_ms)
+                seqs += self._accept(entity_id, stamp)
         return seqs
 
     def _schedule(self, at: float, kind: str, entity_id: str) -> None:
@@ -90,6 +100,8 @@ class SimulatedCommandRoom:
                 incident, self.catalog, now_ms, department=department, org_unit=org_unit, lead=lead,
                 task_id=task_id,
             )
+            for key in ("accept_by_ms", "finish_by_ms"):  # deadlines in scenario time
+                op.fields[key] = now_ms + int((op.fields[key] - now_ms) / self.time_scale)
             seqs += self._submit(op, now_ms, DISPATCHER_USER)
             if self._rng.random() < self.accept_share:
                 self._schedule(at + self._rng.uniform(*self.accept_after_s), "accept", task_id)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.commands import CommandError
+from commandcenter.domain.roles import RoleError
 from commandcenter.domain.hooks import ChangeSet, Hooks
 from commandcenter.domain.levels import COLOUR_HEX
 from commandcenter.ui import labels
@@ -138,7 +139,7 @@ class AlarmPanel(ObservesHooks, QWidget):
             ops = convert_to_incident(row, self._catalog, self._clock.now_ms(),
                                       position=self._positions.get(row.get("indicator")))
             self._store.execute(ops)
-        except CommandError as exc:
+        except (CommandError, RoleError) as exc:
             self._say(str(exc))
             return None
         incident_id = next(op.entity_id for op in ops if op.entity == "incident")
@@ -155,7 +156,7 @@ class AlarmPanel(ObservesHooks, QWidget):
             return False
         try:
             self._store.execute(alarm_action(row, action, self._clock.now_ms(), **fields))
-        except CommandError as exc:
+        except (CommandError, RoleError) as exc:
             self._say(str(exc))
             return False
         self._after_command()
@@ -230,9 +231,11 @@ class AlarmPanel(ObservesHooks, QWidget):
     def _update_buttons(self) -> None:
         row = self._store.get("alarm", self.selected_id()) if self.selected_id() else None
         status = row.get("status") if row else None
-        self.ack_button.setEnabled(status == "raised")
-        self.dismiss_button.setEnabled(status in OPEN_STATES)
-        self.convert_button.setEnabled(status in OPEN_STATES)
+        seat = self._store.seat  # offer only what this seat's role may do (domain/roles.py)
+        self.ack_button.setEnabled(status == "raised" and seat.may("alarm.acknowledge", row))
+        self.dismiss_button.setEnabled(status in OPEN_STATES and seat.may("alarm.dismiss", row))
+        self.convert_button.setEnabled(status in OPEN_STATES and seat.may("alarm.convert", row)
+                                       and seat.may("incident.report"))
 
     def _on_dismiss_clicked(self) -> None:
         alarm_id = self.selected_id()

@@ -24,6 +24,7 @@ APP_NAME = "commandcenter"
 DEMO_WINDOW_S = 300
 # sync starts when the map is ready, or after this long at the latest
 SYNC_START_LATEST_MS = 1500
+SWEEP_INTERVAL_MS = 10_000  # the escalation rule looks at the clock this often
 
 
 def prepare_environment(headless: bool = False) -> None:
@@ -116,6 +117,7 @@ class ClientSession:
         # on the other core while the charts (pyqtgraph) and the rest are imported and built;
         # sync comes after the map is ready (start()).
         settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)
+        self.store.seat = _seat_from_settings(settings)
         self.city = _load_city_map(self.catalog)
         map_view = MapView(self.catalog, self.store, self.hooks, lang="en" if labels.english() else "zh",
                            layers=LayerStore(data.root), basemaps=data.root / "basemaps",
@@ -157,6 +159,29 @@ class ClientSession:
             self.window.resize(*size)
         elif settings.value("window/geometry") is None:
             self.window.resize(1600, 960)
+        # the escalation rule and the report reminders run on the clock, offline too
+        from PySide6.QtCore import QTimer
+
+        self.sweep_timer = QTimer(self.window)
+        self.sweep_timer.setObjectName("escalation_sweep_timer")
+        self.sweep_timer.setInterval(SWEEP_INTERVAL_MS)
+        self.sweep_timer.timeout.connect(self.sweep)
+        self.sweep_timer.start()
+
+    def sweep(self):
+        """One pass of the escalation rule and the report reminders (store/escalation.py).
+        A failure is logged, never raised into the event loop: the next pass tries again."""
+        from commandcenter.store.escalation import sweep
+
+        try:
+            result = sweep(self.store, self.catalog)
+        except Exception:
+            log.exception("escalation sweep failed")
+            return None
+        if result:
+            log.info("escalation sweep: %d escalated, %d report reminders", result.escalated, result.reminders)
+            self._poke()
+        return result
 
     def _poke(self) -> None:
         if self.engine is not None:
@@ -250,6 +275,18 @@ def import_scenario_warning(scenario: Path, data: DataDir) -> str | None:
         log.error("demo: the scenario's warning %s is not shown: %s", path, exc)
         return None
     return name
+
+
+def _seat_from_settings(settings):
+    """Who sits here: seat/role and seat/department in the settings (the Seat menu writes
+    them); the commander when unset or not valid."""
+    from commandcenter.domain.roles import Seat
+
+    try:
+        return Seat(str(settings.value("seat/role") or "commander"), str(settings.value("seat/department") or "") or None)
+    except ValueError as exc:
+        log.error("seat: ignoring the seat in %s: %s", settings.fileName(), exc)
+        return Seat()
 
 
 def _tiles_url(given: str | None, settings) -> str | None:

@@ -1,7 +1,10 @@
-"""One incident in full, and the buttons that move it and its tasks along.
+"""One incident in full, and the buttons that move it and its tasks along: the joint-command
+view (综合指挥) of one incident — every department's tasks (lead and co-operating), the response
+level under a plan, the reports, the command-log timeline and the nearest units.
 
-The buttons offered are exactly what the state machines allow from the current status, so an
-operator is never shown an action that would be refused. Every click re-reads the row
+The buttons offered are exactly what the state machines allow from the current status AND
+what the seat's role may do (domain/roles.py; the store refuses the rest too), so an operator
+is never shown an action that would be refused. Every click re-reads the row
 (commands are made against its current version), runs a pure domain command and hands the Op
 to the store; a refusal shows inline, never as a crash or a modal box on a wall screen.
 Titles and descriptions come from the public and the platform: they are shown as plain text.
@@ -20,8 +23,10 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -32,17 +37,20 @@ from commandcenter.domain.commands import CommandError, Op
 from commandcenter.domain.hooks import ChangeSet, Hooks
 from commandcenter.domain.levels import COLOUR_HEX, OrgLevel, ResponseLevel
 from commandcenter.domain.machines import TransitionError
+from commandcenter.domain.roles import RoleError
 from commandcenter.store.db import StoreError
 from commandcenter.ui import labels
+from commandcenter.ui.joint_command import ReportsPanel, ResponsePanel, TimelinePanel
 from commandcenter.ui.observing import ObservesHooks
 
 # Refusals a user can cause by clicking; anything else is a bug and should be loud.
-COMMAND_ERRORS = (CommandError, TransitionError, StoreError, sla.NoSlaTemplate)
+COMMAND_ERRORS = (CommandError, TransitionError, StoreError, sla.NoSlaTemplate, RoleError)
 # Task actions offered as buttons, in the order of the ticket loop; side actions last.
 TASK_BUTTON_ACTIONS = (
     "accept", "return", "redispatch", "start", "feedback", "reject_feedback", "verify", "close",
-    "remind", "escalate",
+    "request_extension", "approve_extension", "remind", "supervise", "escalate", "follow_up",
 )
+EXTENSION_HOURS = (1, 72)  # the extension a seat may ask for at once
 CLOCK_INTERVAL_MS = 1000
 
 
@@ -75,8 +83,17 @@ class _TaskRow(QFrame):
             ),
             labels.task_status(task["status"]),
         ]
-        if task.get("lead"):
-            parts.append(self.tr("Lead"))
+        parts.append(self.tr("Lead") if task.get("lead") else self.tr("Co-operating"))
+        if task.get("escalations"):
+            origin = catalog.org_units.get(task.get("escalated_from") or "")
+            parts.append(self.tr("Escalated x{n} (from {unit})").format(
+                n=task["escalations"], unit=labels.name(origin) if origin else task.get("escalated_from") or "—"))
+        if task.get("supervised_ms"):
+            parts.append(self.tr("Supervised: {text}").format(text=task.get("supervision") or ""))
+        if task.get("extension_requested_ms"):
+            parts.append(self.tr("Extension asked until {t}").format(t=labels.format_time(task["extension_requested_ms"])))
+        if task.get("satisfaction"):
+            parts.append(self.tr("Follow-up: {s}").format(s=labels.satisfaction(task["satisfaction"])))
         if task.get("return_reason"):
             parts.append(self.tr("Returned: {reason}").format(reason=labels.return_reason(task["return_reason"])))
         self.summary.setText(" · ".join(parts))
@@ -86,15 +103,37 @@ class _TaskRow(QFrame):
         buttons.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[str, QPushButton] = {}
         self.reason_combo: QComboBox | None = None
+        self.hours_spin: QSpinBox | None = None
+        self.satisfaction_combo: QComboBox | None = None
         allowed = set(machines.TASK.allowed(task["status"]))
         for action, states in machines.TASK_SIDE_ACTIONS.items():
             if task["status"] in states:
                 allowed.add(action)
         if task.get("level") == OrgLevel.CITY.code:
             allowed.discard("escalate")  # nowhere further up to go
+        if not task.get("extension_requested_ms"):
+            allowed.discard("approve_extension")
+        if task.get("followed_up_ms"):
+            allowed.discard("follow_up")
+        seat = detail.seat
         for action in TASK_BUTTON_ACTIONS:
-            if action not in allowed:
+            if action not in allowed or not seat.may(f"task.{action}", task):
                 continue
+            if action == "request_extension":
+                spin = QSpinBox(self)
+                spin.setObjectName(f"taskExtensionHours_{task['id']}")
+                spin.setRange(*EXTENSION_HOURS)
+                spin.setValue(4)
+                spin.setSuffix(self.tr(" h"))
+                self.hours_spin = spin
+                buttons.addWidget(spin)
+            if action == "follow_up":
+                combo = QComboBox(self)
+                combo.setObjectName(f"taskSatisfaction_{task['id']}")
+                for code in integrated.SATISFACTION:
+                    combo.addItem(labels.satisfaction(code), code)
+                self.satisfaction_combo = combo
+                buttons.addWidget(combo)
             if action == "return":
                 combo = QComboBox(self)
                 combo.setObjectName(f"taskReturnReason_{task['id']}")
@@ -201,18 +240,10 @@ class IncidentDetail(ObservesHooks, QWidget):
         self.actions_box.setObjectName("incidentDetailActions")
         self._actions_layout = QHBoxLayout(self.actions_box)
         self._actions_layout.setContentsMargins(0, 0, 0, 0)
-        self.response_combo = QComboBox(self)
-        self.response_combo.setObjectName("incidentDetailResponseCombo")
-        self.response_combo.addItem(self.tr("No response level"), None)
-        for level in ResponseLevel:
-            self.response_combo.addItem(labels.response_level(level.value.code), level.value.code)
-        self.response_button = QPushButton(self.tr("Set response level"), self)
-        self.response_button.setObjectName("incidentDetailSetResponse")
-        self.response_button.clicked.connect(self._on_response_button_clicked)
-        response_row = QHBoxLayout()
-        response_row.addWidget(self.response_combo)
-        response_row.addWidget(self.response_button)
-        response_row.addStretch(1)
+        self.response_panel = ResponsePanel(catalog, self._run, self._context, clock, self)
+        self.reports_panel = ReportsPanel(self._run, self._context, clock, self)
+        self.reports_panel.rules = catalog.report_rules
+        self.timeline_panel = TimelinePanel(self._run, self._context, clock, self)
 
         self.dispatch_box = QGroupBox(self.tr("Dispatch"), self)
         self.dispatch_box.setObjectName("incidentDetailDispatch")
@@ -246,6 +277,11 @@ class IncidentDetail(ObservesHooks, QWidget):
         self.tasks_box = QGroupBox(self.tr("Tasks"), self)
         self.tasks_box.setObjectName("incidentDetailTasks")
         self._tasks_layout = QVBoxLayout(self.tasks_box)
+        self.instruction_edit = QLineEdit(self.tasks_box)
+        self.instruction_edit.setObjectName("incidentDetailInstruction")
+        self.instruction_edit.setPlaceholderText(
+            self.tr("Instruction or reason (for supervise, remind, extension, feedback)…"))
+        self._tasks_layout.addWidget(self.instruction_edit)
         self.no_tasks_label = _plain_label(self.tasks_box, "incidentDetailNoTasks")
         self.no_tasks_label.setText(self.tr("No task dispatched yet."))
         self._tasks_layout.addWidget(self.no_tasks_label)
@@ -266,11 +302,13 @@ class IncidentDetail(ObservesHooks, QWidget):
         content_layout.addLayout(facts)
         content_layout.addWidget(self.message_label)
         content_layout.addWidget(self.actions_box)
-        content_layout.addLayout(response_row)
+        content_layout.addWidget(self.response_panel)
+        content_layout.addWidget(self.tasks_box)
         content_layout.addWidget(self.dispatch_box)
         content_layout.addLayout(nearest_row)
         content_layout.addWidget(self.nearest_label)
-        content_layout.addWidget(self.tasks_box)
+        content_layout.addWidget(self.reports_panel)
+        content_layout.addWidget(self.timeline_panel)
         content_layout.addStretch(1)
         self.content.hide()
 
@@ -313,6 +351,13 @@ class IncidentDetail(ObservesHooks, QWidget):
     def _concerns_us(self, changes: ChangeSet) -> bool:
         if self._incident_id in changes.entities.get("incident", ()):
             return True
+        for entity, table in (("log", "log"), ("report", "reports")):
+            ids = list(changes.entities.get(entity, ()))
+            if ids and self.store.query(
+                f"SELECT 1 FROM {table} WHERE incident_id=? AND id IN ({','.join('?' * len(ids))}) LIMIT 1",
+                [self._incident_id, *ids],
+            ):
+                return True
         task_ids = changes.entities.get("task", frozenset())
         if not task_ids:
             return False
@@ -334,6 +379,16 @@ class IncidentDetail(ObservesHooks, QWidget):
         return label
 
     # -------------------------------------------------------------- public API
+    @property
+    def seat(self):
+        """Who sits here (the store's seat): decides which actions are offered."""
+        return self.store.seat
+
+    def _context(self) -> tuple[dict, list[dict], object, str]:
+        """Fresh rows for a command: the incident, its tasks, the seat, the user."""
+        incident = self._fresh_incident()
+        return incident, self.store.tasks_for(incident["id"]), self.seat, self.store.user
+
     def incident_id(self) -> str | None:
         return self._incident_id
 
@@ -379,10 +434,23 @@ class IncidentDetail(ObservesHooks, QWidget):
         self.placeholder.hide()
         self.content.show()
         self._tasks = self.store.tasks_for(incident["id"])
+        seat = self.seat
         self._show_facts(incident)
         self._rebuild_actions(incident)
         self._rebuild_dispatch_form(incident)
         self._rebuild_tasks()
+        self.instruction_edit.setVisible(bool(self._task_rows) and any(r.buttons for r in self._task_rows.values()))
+        self.response_panel.update_for(incident, seat)
+        self.reports_panel.update_for(
+            incident,
+            self.store.query("SELECT * FROM reports WHERE incident_id=? ORDER BY submitted_ms", [incident["id"]]),
+            seat,
+        )
+        self.timeline_panel.update_for(
+            self.store.query("SELECT * FROM log WHERE incident_id=? ORDER BY ts_ms DESC, id DESC LIMIT 200",
+                             [incident["id"]]),
+            seat,
+        )
 
     def message(self) -> str:
         return self.message_label.text() if self.message_label.isVisible() else ""
@@ -424,8 +492,9 @@ class IncidentDetail(ObservesHooks, QWidget):
             datetime.fromtimestamp(reported / 1000).strftime("%Y-%m-%d %H:%M:%S") if reported else ""
         )
         level = inc.get("response_level")
-        self.response_label.setText(labels.response_level(level) if level else self.tr("None"))
-        self.response_combo.setCurrentIndex(max(self.response_combo.findData(level), 0))
+        plan = self.catalog.plans.get(inc.get("response_plan") or "")
+        text = labels.response_level(level) if level else self.tr("None")
+        self.response_label.setText(f"{text} · {labels.plan_name(plan)}" if level and plan else text)
         self.description_label.setText(inc.get("description") or "")
 
     def _rebuild_actions(self, inc: dict) -> None:
@@ -437,6 +506,8 @@ class IncidentDetail(ObservesHooks, QWidget):
         while item is not None:
             item = self._actions_layout.takeAt(0)
         for action in machines.INCIDENT.allowed(inc["status"]):
+            if not self.seat.may(f"incident.{action}", inc):
+                continue
             button = QPushButton(labels.incident_action(action), self.actions_box)
             button.setObjectName(f"incidentAction_{action}")
             button.clicked.connect(lambda _=False, a=action: self._on_action_button_clicked(a))
@@ -444,13 +515,11 @@ class IncidentDetail(ObservesHooks, QWidget):
             button.show()  # children added to a shown parent are otherwise shown one event later
             self._action_buttons[action] = button
         self._actions_layout.addStretch(1)
-        is_open = inc["status"] not in ("closed", "cancelled")
-        self.response_combo.setEnabled(is_open)
-        self.response_button.setEnabled(is_open)
 
     def _rebuild_dispatch_form(self, inc: dict) -> None:
         is_open = inc["status"] not in ("closed", "cancelled")
         self.dispatch_box.setEnabled(is_open)
+        self.dispatch_box.setVisible(self.seat.may("task.dispatch", inc))
         previous = self.org_unit_combo.currentData()
         self.org_unit_combo.blockSignals(True)
         self.org_unit_combo.clear()
@@ -490,8 +559,9 @@ class IncidentDetail(ObservesHooks, QWidget):
         self.no_tasks_label.setVisible(not self._tasks)
 
     # -------------------------------------------------------------- commands
-    def _run(self, label: str, make_op: Callable[[], Op]) -> bool:
-        """Build an op from fresh rows and execute it; refusals become an inline message."""
+    def _run(self, label: str, make_op: Callable[[], Op | list[Op]]) -> bool:
+        """Build the op(s) from fresh rows and execute them in one transaction; refusals become
+        an inline message."""
         try:
             op = make_op()
             self.store.execute(op)
@@ -531,13 +601,6 @@ class IncidentDetail(ObservesHooks, QWidget):
 
         self._run(labels.incident_action(action), make)
 
-    def _on_response_button_clicked(self) -> None:
-        level = self.response_combo.currentData()
-        self._run(
-            self.tr("Set response level"),
-            lambda: commands.set_response_level(self._fresh_incident(), level, self.clock.now_ms()),
-        )
-
     def _on_dispatch_form_changed(self, _index: int = 0) -> None:
         self.dispatch_button.setEnabled(
             self.department_combo.currentData() is not None and self.org_unit_combo.currentData() is not None
@@ -547,19 +610,26 @@ class IncidentDetail(ObservesHooks, QWidget):
         department = self.department_combo.currentData()
         org_unit = self.org_unit_combo.currentData()
         lead = self.lead_check.isChecked()
-        ok = self._run(
-            self.tr("Dispatch"),
-            lambda: commands.dispatch_task(
-                self._fresh_incident(), self.catalog, self.clock.now_ms(),
-                department=department, org_unit=org_unit, lead=lead,
-            ),
-        )
+        def make():
+            incident, tasks, _seat, _user = self._context()
+            now = self.clock.now_ms()
+            if lead:  # one lead per incident (首接负责): refused when there is one already
+                return integrated.dispatch_joint(incident, self.catalog, now, lead=(department, org_unit),
+                                                 open_tasks=tasks)
+            return commands.dispatch_task(incident, self.catalog, now, department=department, org_unit=org_unit,
+                                          lead=False)
+
+        ok = self._run(self.tr("Dispatch"), make)
         if ok:
             self.department_combo.setCurrentIndex(0)  # the next dispatch is a new decision
 
     def _on_task_button_clicked(self, task_id: str, action: str) -> None:
         row_widget = self._task_rows.get(task_id)
         reason = row_widget.reason_combo.currentData() if row_widget and row_widget.reason_combo else None
+        hours = row_widget.hours_spin.value() if row_widget and row_widget.hours_spin else 0
+        satisfaction = (row_widget.satisfaction_combo.currentData()
+                        if row_widget and row_widget.satisfaction_combo else None)
+        instruction = self.instruction_edit.text().strip()
 
         def make() -> Op:
             task = self._fresh_task(task_id)
@@ -568,6 +638,16 @@ class IncidentDetail(ObservesHooks, QWidget):
                 return integrated.escalation_ops(task, self._fresh_incident(), self.catalog, now)
             if action == "return":
                 return commands.task_action(task, "return", now, reason=reason)
+            if action == "supervise":
+                return integrated.supervise_task(task, now, text=instruction)
+            if action == "follow_up":
+                return integrated.follow_up_task(task, now, satisfaction=satisfaction, note=instruction)
+            if action == "request_extension":
+                base = task.get("extension_until_ms") or task["finish_by_ms"]
+                return commands.task_action(task, "request_extension", now, until_ms=max(base, now) + hours * 3_600_000,
+                                            reason=instruction)
+            if action == "feedback" and instruction:
+                return commands.task_action(task, "feedback", now, note=instruction)
             if action == "redispatch":
                 # same department and unit, with deadlines that start now
                 fresh = commands.dispatch_task(
@@ -580,7 +660,9 @@ class IncidentDetail(ObservesHooks, QWidget):
                 )
             return commands.task_action(task, action, now)
 
-        self._run(labels.task_action(action), make)
+        if self._run(labels.task_action(action), make) and action in ("supervise", "follow_up",
+                                                                      "request_extension", "feedback"):
+            self.instruction_edit.clear()
 
     # ------------------------------------------------------------ visibility
     def _on_clock_timer_timeout(self) -> None:
@@ -589,6 +671,8 @@ class IncidentDetail(ObservesHooks, QWidget):
             row = self._task_rows.get(task["id"])
             if row is not None:
                 row.update_clock(task, now)
+        if self._incident is not None:
+            self.reports_panel.update_clock(now)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -61,6 +61,10 @@ _TASK_ACTION = {
     "close": QT_TRANSLATE_NOOP("Labels", "Close"),
     "remind": QT_TRANSLATE_NOOP("Labels", "Remind"),
     "escalate": QT_TRANSLATE_NOOP("Labels", "Escalate"),
+    "request_extension": QT_TRANSLATE_NOOP("Labels", "Request extension"),
+    "approve_extension": QT_TRANSLATE_NOOP("Labels", "Approve extension"),
+    "supervise": QT_TRANSLATE_NOOP("Labels", "Supervise"),
+    "follow_up": QT_TRANSLATE_NOOP("Labels", "Follow up"),
 }
 
 _CLOCK_STATE = {
@@ -211,6 +215,75 @@ def domain(code: str) -> str:
 def map_word(code: str) -> str:
     """Row labels of the map's popups (kind, department, status...)."""
     return _tr(_MAP_WORD, code)
+
+
+_ROLE = {
+    "commander": QT_TRANSLATE_NOOP("Labels", "Commander"),
+    "dispatcher": QT_TRANSLATE_NOOP("Labels", "Dispatcher"),
+    "seat": QT_TRANSLATE_NOOP("Labels", "Department seat"),
+    "field": QT_TRANSLATE_NOOP("Labels", "Field command post"),
+    "observer": QT_TRANSLATE_NOOP("Labels", "Observer"),
+    "system": QT_TRANSLATE_NOOP("Labels", "System"),
+}
+_REPORT_KIND = {
+    "initial": QT_TRANSLATE_NOOP("Labels", "Initial report"),
+    "update": QT_TRANSLATE_NOOP("Labels", "Update report"),
+    "final": QT_TRANSLATE_NOOP("Labels", "Final report"),
+}
+_LOG_KIND = {
+    "decision": QT_TRANSLATE_NOOP("Labels", "Decision"),
+    "response_level": QT_TRANSLATE_NOOP("Labels", "Response level"),
+    "dispatch": QT_TRANSLATE_NOOP("Labels", "Dispatch"),
+    "escalation": QT_TRANSLATE_NOOP("Labels", "Escalation"),
+    "report": QT_TRANSLATE_NOOP("Labels", "Report"),
+    "supervision": QT_TRANSLATE_NOOP("Labels", "Supervision"),
+    "note": QT_TRANSLATE_NOOP("Labels", "Note"),
+}
+_NOTICE_KIND = {
+    "escalation": QT_TRANSLATE_NOOP("Labels", "Escalation"),
+    "report_due": QT_TRANSLATE_NOOP("Labels", "Report overdue"),
+    "supervision": QT_TRANSLATE_NOOP("Labels", "Supervision"),
+    "reminder": QT_TRANSLATE_NOOP("Labels", "Reminder"),
+}
+_SATISFACTION = {
+    "satisfied": QT_TRANSLATE_NOOP("Labels", "Satisfied"),
+    "basically": QT_TRANSLATE_NOOP("Labels", "Basically satisfied"),
+    "unsatisfied": QT_TRANSLATE_NOOP("Labels", "Unsatisfied"),
+}
+
+
+def role(code: str | None) -> str:
+    return _tr(_ROLE, code)
+
+
+def report_kind(code: str | None, number: int = 0) -> str:
+    text = _tr(_REPORT_KIND, code)
+    return f"{text} {number}" if code == "update" and number else text
+
+
+def log_kind(code: str | None) -> str:
+    return _tr(_LOG_KIND, code)
+
+
+def notice_kind(code: str | None) -> str:
+    return _tr(_NOTICE_KIND, code)
+
+
+def satisfaction(code: str | None) -> str:
+    return _tr(_SATISFACTION, code)
+
+
+def plan_name(plan) -> str:
+    return plan.name_en if english() else plan.name_zh
+
+
+def format_time(ts_ms: int | None) -> str:
+    """Local wall time of a moment, as the room reads it (date and seconds)."""
+    if not ts_ms:
+        return ""
+    from datetime import datetime
+
+    return datetime.fromtimestamp(ts_ms / 1000).strftime("%m-%d %H:%M:%S")
 
 
 def incident_action(code: str) -> str:

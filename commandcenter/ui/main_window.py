@@ -1,5 +1,6 @@
-"""The command view: one window, four docks (and, on first use, the video and selection
-docks), assembled from the services it is given.
+"""The command view: one window, its docks (map, vitals, board, incident, alarms, notices,
+command log; on first use the video and selection docks), assembled from the services it is
+given, and the seat menu (who sits here: the role decides which actions are offered).
 
 The window wires signals between docks; docks never import each other. The layout is saved
 on close and restored after every dock exists.
@@ -10,23 +11,25 @@ from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCursor
+from PySide6.QtGui import QActionGroup, QCursor
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 
 from commandcenter.citymap import CityMap, camera_source
 from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.clock import Clock
 from commandcenter.domain.hooks import Hooks
+from commandcenter.domain.roles import ROLES, Seat
 from commandcenter.store import Store
 from commandcenter.ui import labels, map_feeds
 from commandcenter.ui.alarms import AlarmPanel
 from commandcenter.ui.board import LinkageBoard
 from commandcenter.ui.incident_detail import IncidentDetail
 from commandcenter.ui.map_view import MapView
+from commandcenter.ui.notices import CommandLogPanel, NoticesPanel
 from commandcenter.ui.status import ConnectionIndicator
 from commandcenter.ui.vitals import VitalsPanel
 
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: the notices and command-log docks
 
 
 @dataclass
@@ -96,7 +99,18 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.dock_vitals, self.dock_detail], [60, 40], Qt.Orientation.Vertical)
         if self.dock_alarms is not None:
             self.tabifyDockWidget(self.dock_detail, self.dock_alarms)
-            self.dock_detail.raise_()
+        self.notices = NoticesPanel(s.catalog, s.store, s.hooks, s.clock, self)
+        self.command_log = CommandLogPanel(s.catalog, s.store, s.hooks, self)
+        self.dock_notices = self._dock("dock_notices", self.tr("Notices"), self.notices)
+        self.dock_log = self._dock("dock_log", self.tr("Command log"), self.command_log)
+        for dock in (self.dock_notices, self.dock_log):
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.tabifyDockWidget(self.dock_detail, dock)
+        self.notices.unread_changed.connect(self._on_notices_unread_changed)
+        self.notices.incident_selected.connect(self._on_map_incident_clicked)
+        self.command_log.incident_selected.connect(self._on_map_incident_clicked)
+        self._on_notices_unread_changed(self.notices.unread)
+        self.dock_detail.raise_()
 
         self.connection = ConnectionIndicator(s.store, s.hooks, parent=self)
         self.statusBar().addPermanentWidget(self.connection)
@@ -104,6 +118,11 @@ class MainWindow(QMainWindow):
         self.mode_label.setObjectName("mode_label")
         self.statusBar().addWidget(self.mode_label)
         self.mode_label.setText(self._mode_text(s.mode))
+        self.seat_label = QLabel(self)
+        self.seat_label.setObjectName("seat_label")
+        self.statusBar().addWidget(self.seat_label)
+        self._build_seat_menu()
+        self._show_seat()
 
         self.board.incident_selected.connect(self._on_board_incident_selected)
         self.map_view.incident_clicked.connect(self._on_map_incident_clicked)
@@ -258,14 +277,70 @@ class MainWindow(QMainWindow):
         self.detail.show_nearest([(map_feeds.display_name(unit, english), metres) for metres, unit in found])
 
     def show_only(self, view: str) -> None:
-        """Show one dock alone (snapshot --view)."""
+        """Show one view alone (snapshot --view): the map or the vitals alone; the board with the
+        joint-command view of the selected incident beside it."""
         docks = {"map": self.dock_map, "vitals": self.dock_vitals, "board": self.dock_board}
         for name, dock in docks.items():
             dock.setVisible(name == view)
-        self.dock_detail.setVisible(False)
-        if self.dock_alarms is not None:
-            self.dock_alarms.setVisible(False)
+        self.dock_detail.setVisible(view == "board")
+        for dock in (self.dock_alarms, self.dock_notices, self.dock_log):
+            if dock is not None:
+                dock.setVisible(False)
+        if view == "board":
+            self.splitDockWidget(self.dock_board, self.dock_detail, Qt.Orientation.Horizontal)
+            self.resizeDocks([self.dock_board, self.dock_detail], [60, 40], Qt.Orientation.Horizontal)
         self._only = view
+
+    # ---------------------------------------------------------------------- seat
+    def _build_seat_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&Seat"))
+        menu.setObjectName("seat_menu")
+        self.seat_actions: dict[tuple[str, str | None], object] = {}
+        group = QActionGroup(self)
+        for role in ROLES:
+            if role == "seat":
+                sub = menu.addMenu(labels.role("seat"))
+                for dept in self.services.catalog.departments.values():
+                    self._seat_action(sub, group, "seat", dept.code, labels.name(dept))
+            else:
+                self._seat_action(menu, group, role, None, labels.role(role))
+
+    def _seat_action(self, menu, group, role: str, department: str | None, text: str) -> None:
+        action = menu.addAction(text)
+        action.setCheckable(True)
+        action.setObjectName(f"seat_{role}" + (f"_{department}" if department else ""))
+        group.addAction(action)
+        action.triggered.connect(lambda _=False, r=role, d=department: self.set_seat(Seat(r, d)))
+        self.seat_actions[(role, department)] = action
+
+    def set_seat(self, seat: Seat) -> None:
+        """Who sits here now: every panel offers what this role may do, the store refuses the
+        rest; remembered in the settings."""
+        self.services.store.seat = seat
+        if self.settings is not None:
+            self.settings.setValue("seat/role", seat.role)
+            self.settings.setValue("seat/department", seat.department or "")
+        self._show_seat()
+        self.detail.refresh()
+        self.notices.refresh()
+        if self.alarms is not None:
+            self.alarms._update_buttons()
+        set_board_seat = getattr(self.board, "set_seat", None)
+        if set_board_seat is not None:
+            set_board_seat(seat.department if seat.role == "seat" else None)
+
+    def _show_seat(self) -> None:
+        seat = self.services.store.seat
+        dept = self.services.catalog.departments.get(seat.department or "")
+        text = labels.role(seat.role) + (f" · {labels.name(dept)}" if dept else "")
+        self.seat_label.setText(self.tr("Seat: {seat}").format(seat=text))
+        action = self.seat_actions.get((seat.role, seat.department))
+        if action is not None:
+            action.setChecked(True)
+
+    def _on_notices_unread_changed(self, unread: int) -> None:
+        self.dock_notices.setWindowTitle(
+            self.tr("Notices ({n})").format(n=unread) if unread else self.tr("Notices"))
 
     # -------------------------------------------------------------------- layout
     def restore_layout(self) -> None:
@@ -306,7 +381,8 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self._board_check.stop()
         self.save_layout()
-        for widget in (self.map_view, self.vitals, self.board, self.detail, self.connection, self.alarms):
+        for widget in (self.map_view, self.vitals, self.board, self.detail, self.connection, self.alarms,
+                       self.notices, self.command_log):
             teardown = getattr(widget, "teardown_hooks", None)
             if teardown:
                 teardown()

@@ -3,7 +3,11 @@
 It runs the real thing: the platform child process on the demo scenario, started at the
 requested scenario time (with the history before it), and the client connected over HTTP. It
 waits until the command view is ready (map ready, first chart painted, board filled), then
-grabs the window. State goes to DATA_DIR/snapshot, recreated each time, so the snapshot never
+grabs the window. For the board view it first plays the commander's part of the story: the
+escalation rule runs on the clock (tasks the simulated seats left unsigned are overdue by
+then and climb a level), and the commander raises the response level of the worst incident
+with an escalated task under its plan, whose tasks appear; the board and that incident's
+joint-command view are in the picture. State goes to DATA_DIR/snapshot, recreated each time, so the snapshot never
 mixes with the user's own cache; the user's imported layers and offline basemaps are copied in.
 """
 from __future__ import annotations
@@ -65,6 +69,10 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
                               f"(ready: {sorted(window._ready_parts)})", file=sys.stderr)
                         return 1
                     await asyncio.sleep(0.1)
+                if view == "board":
+                    story = _commander_story(session)
+                    if story:
+                        print(f"snapshot: {story}")
                 await asyncio.sleep(1.5)  # let the map canvas and the charts paint the last deltas
                 image = window.grab().toImage()
                 if not image.save(str(out)):
@@ -85,3 +93,36 @@ def _ready(session, view: str) -> bool:
     parts = window._ready_parts
     needed = {"all": {"map", "vitals", "board"}, "map": {"map"}, "vitals": {"vitals"}, "board": {"board"}}[view]
     return needed <= parts and session.store.cursor > 0
+
+
+def _commander_story(session) -> str:
+    """Run the escalation sweep, then raise the response level of the most severe incident
+    that has an escalated task (one level above its current one, at least 三级) under the first
+    plan that applies, as the commander would from the incident panel. Returns what it did."""
+    from commandcenter.domain import integrated
+    from commandcenter.domain.plans import plans_for
+    from commandcenter.domain.roles import Seat
+
+    store, catalog = session.store, session.catalog
+    swept = session.sweep()
+    rows = store.query(
+        "SELECT i.id FROM incidents i JOIN tasks t ON t.incident_id = i.id "
+        "WHERE t.escalations > 0 AND i.status NOT IN ('closed', 'cancelled') "
+        "GROUP BY i.id ORDER BY MIN(i.severity), MAX(t.escalations) DESC, i.reported_ms LIMIT 1")
+    if not rows:
+        return f"no escalated task yet ({swept})"
+    incident = store.get("incident", rows[0]["id"])
+    event_type = catalog.event_types.get(incident["category"])
+    plans = plans_for(catalog.plans, incident["category"], event_type.category if event_type else None)
+    current = int(incident.get("response_level") or 4)
+    level = str(max(1, min(3, current - 1)))
+    ops = integrated.decide_response_level(
+        incident, catalog, store.clock.now_ms(), level=level, plan=plans[0], open_tasks=store.tasks_for(incident["id"]),
+        user="commander", role="commander", reason="任务升级，提升响应级别")
+    store.execute(ops, user="commander", seat=Seat("commander"))
+    window = session.window
+    window.board.select_incident(incident["id"])
+    window.detail.show_incident(incident["id"])
+    new = sum(1 for op in ops if op.entity == "task")
+    return (f"{swept.escalated if swept else 0} task(s) escalated; the commander raised "
+            f"{incident['title']} to level {level} under {plans[0].code}: {new} plan task(s) dispatched")

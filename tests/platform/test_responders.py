@@ -91,3 +91,25 @@ def test_preroll_back_dates_history_and_reports_what_is_due(catalog, scenario):
 def test_start_at_outside_the_scenario_is_refused(catalog, scenario):
     with pytest.raises(ValueError, match="outside the scenario"):
         CitySimulator(scenario, catalog, start_at_s=scenario.duration_s + 1)
+
+
+def test_the_rooms_deadlines_run_in_scenario_time_and_a_preroll_stamps_its_past(storage, catalog, scenario):
+    """At 60x a 30-minute accept window is 30 real seconds; actions of a start-at jump carry
+    the wall time their scenario time maps to, so tasks left unsigned are overdue at once."""
+    room = SimulatedCommandRoom(storage, catalog, seed=1, accept_share=0.0, time_scale=60.0)
+    ids = report_first(storage, room, scenario, n=1)
+    first = scenario.incidents[0]
+    t_now = first.at_s + 3 * 3600  # three hours of scenario time later
+
+    def wall_of(at_s):
+        return NOW - int((t_now - at_s) / 60.0 * 1000)
+
+    room.due(t_now, NOW, wall_of)
+    tasks = tasks_of(storage, ids[0])
+    dispatched = wall_of(first.at_s + 120)
+    assert len(tasks) == 2
+    for t in tasks:
+        assert t["dispatched_ms"] == dispatched
+        # the longest accept window of the catalogue is 120 minutes: 120 s at 60x
+        assert 0 < t["accept_by_ms"] - dispatched <= 120 * 60_000 / 60
+        assert t["accept_by_ms"] < NOW  # overdue by now: three hours of scenario time have passed

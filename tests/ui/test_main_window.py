@@ -82,3 +82,44 @@ def test_a_layout_from_another_version_is_ignored(data, qtbot):
     qtbot.waitUntil(lambda: session.window.dock_board.isVisible())
     assert session.window.dock_map.isVisible() and session.window.dock_vitals.isVisible()
     close_session(session)
+
+
+def test_the_seat_menu_changes_what_is_offered_and_is_remembered(data, qtbot):
+    from PySide6.QtGui import QAction
+
+    session = open_session(data, qtbot)
+    iid = seed(session.store, session.catalog)
+    window = session.window
+    window.detail.show_incident(iid)
+    task_id = session.store.tasks_for(iid)[0]["id"]
+    assert "accept" in window.detail.task_row(task_id).buttons  # the commander may do anything
+    assert "指挥长" in window.seat_label.text() or "Commander" in window.seat_label.text()
+    window.findChild(QAction, "seat_seat_police").trigger()  # another department's seat
+    assert session.store.seat.role == "seat" and session.store.seat.department == "police"
+    assert window.detail.task_row(task_id).buttons == {}
+    assert not window.detail.dispatch_box.isVisible()
+    window.findChild(QAction, "seat_seat_water").trigger()
+    assert "accept" in window.detail.task_row(task_id).buttons
+    close_session(session)
+
+    again = open_session(data, qtbot)  # remembered in the settings
+    assert (again.store.seat.role, again.store.seat.department) == ("seat", "water")
+    assert again.window.findChild(QAction, "seat_seat_water").isChecked()
+    close_session(again)
+
+
+def test_the_client_sweeps_escalations_on_its_clock(data, qtbot):
+    session = open_session(data, qtbot)
+    iid = seed(session.store, session.catalog)
+    assert session.sweep_timer.isActive()
+    assert not session.sweep()  # nothing due yet
+    task = session.store.tasks_for(iid)[0]
+    session.store.conn.execute("UPDATE tasks SET accept_by_ms = ? WHERE id = ?", (session.clock.now_ms() - 1, task["id"]))
+    result = session.sweep()
+    assert result.escalated == 1 and session.store.get("task", task["id"])["level"] == "street"
+    qtbot.waitUntil(lambda: window_title_has_count(session.window), timeout=2000)
+    close_session(session)
+
+
+def window_title_has_count(window):
+    return "(2)" in window.dock_notices.windowTitle()
