@@ -181,3 +181,33 @@ def test_log_and_notice_validation():
     assert read.fields == {"read_ms": T0 + 1, "read_by": "wang"}
     with pytest.raises(c.CommandError):
         ig.read_notice({**n.fields, **read.fields, "version": 2}, T0 + 2, "wang")
+
+
+SIDE = {
+    "request_extension": lambda row: c.task_action(row, "request_extension", T0, until_ms=10**15, reason="r"),
+    "approve_extension": lambda row: c.task_action({**row, "extension_requested_ms": 10**15}, "approve_extension", T0),
+    "remind": lambda row: c.task_action(row, "remind", T0),
+    "supervise": lambda row: ig.supervise_task(row, T0, text="x"),
+    "follow_up": lambda row: ig.follow_up_task(row, T0, satisfaction="satisfied"),
+}
+
+
+@pytest.mark.parametrize("action", sorted(SIDE))
+@pytest.mark.parametrize("state", ["dispatched", "returned", "accepted", "in_progress", "feedback", "verified", "closed"])
+def test_every_side_action_in_every_state(catalog, action, state):
+    """Side actions keep the state and are refused outside the states the table allows."""
+    from commandcenter.domain.machines import TASK_SIDE_ACTIONS
+
+    row = task(catalog, status=state)
+    if state in TASK_SIDE_ACTIONS[action]:
+        op = SIDE[action](row)
+        assert "status" not in op.fields and op.op == f"task.{action}"
+    else:
+        with pytest.raises(TransitionError):
+            SIDE[action](row)
+
+
+@pytest.mark.parametrize("state", ["returned", "feedback", "verified", "closed"])
+def test_only_running_tasks_escalate(catalog, state):
+    row = task(catalog, status=state)
+    assert not ig.escalation_due(row, 10**15)
