@@ -471,8 +471,8 @@ def _minutes(f: "_File", item: dict, key: str, where: str) -> int:
 
 
 def _load_report_rules(path: Path) -> list[ReportRule]:
-    """`reports` in sla.json: deadlines of 初报/续报/终报 per severity (optional; none = no
-    report reminders)."""
+    """`reports` in sla.json: deadlines of 初报/续报/终报 per severity, "*" for every other one
+    (optional: an incident of a severity with no entry owes no report)."""
     f = _File(path)
     data = f.read()
     if "reports" not in data:
@@ -489,8 +489,6 @@ def _load_report_rules(path: Path) -> list[ReportRule]:
             raise f.error(where, f"duplicate report deadlines for severity {severity!r}")
         out.append(ReportRule(severity, *(_minutes(f, item, k, where) for k in
                                           ("initial_minutes", "update_minutes", "final_minutes"))))
-    if not any(r.severity == "*" for r in out):
-        raise f.error("reports", "needs a fallback entry with severity '*'")
     return out
 
 

@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_parser(sub, common)
     add_export_parser(sub, common)
 
+    _add_audit_parser(sub, common)
+
     snap = sub.add_parser("snapshot", parents=[common], help="render the command view headless to PNG")
     snap.add_argument("--out", required=True, metavar="PNG")
     snap.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
@@ -124,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         if not out.resolve().parent.is_dir():
             print(f"commandcenter: error: --out folder does not exist: {out.parent}", file=sys.stderr)
             return 2
+    if args.command == "audit":  # before ensure(): verifying writes nothing, not even a folder
+        return _audit(args, DataDir(args.data_dir))
     try:
         data = DataDir(args.data_dir).ensure()
     except OSError as exc:
@@ -138,10 +142,15 @@ def main(argv: list[str] | None = None) -> int:
         from commandcenter.interop.vitals_report import run_vitals_export
 
         return run_vitals_export(args, data, load_catalog())
+    if args.command == "export" and args.export_what == "sitrep":
+        return _export_sitrep(args, data)
     if args.command in ("import", "export"):
+        from commandcenter.catalog import load_catalog
         from commandcenter.interop.cli import run_export, run_import
+        from commandcenter.store import Store
 
-        return run_import(args, data) if args.command == "import" else run_export(args, data)
+        run = run_import if args.command == "import" else run_export
+        return run(args, data, load_catalog=load_catalog, open_store=Store)
     if args.command == "snapshot":
         from commandcenter.ui.snapshot import run_snapshot
 
@@ -242,6 +251,89 @@ def _export_situation(args: argparse.Namespace, data: DataDir) -> int:
     extra = f", {len(layers)} layer" + ("" if len(layers) == 1 else "s") if layers else ""
     beside = f" with Leaflet in {asset_dir}" if files else " (one self-contained file)"
     print(f"exported {what}{extra} to {out}{beside}")
+    return 0
+
+
+def _export_sitrep(args: argparse.Namespace, data: DataDir) -> int:
+    """`export sitrep`: dispatched here because a PDF is printed by ui/pdf.py (Qt), which only
+    this module may import; Qt is loaded only when a .pdf is asked for."""
+    from commandcenter.catalog import load_catalog
+    from commandcenter.interop.sitrep import run_sitrep_export
+
+    def print_pdf(html: str, path: Path, *, title: str) -> int:
+        from commandcenter.ui.pdf import html_to_pdf
+
+        return html_to_pdf(html, path, title=title)
+
+    return run_sitrep_export(args, data, load_catalog(), print_pdf=print_pdf)
+
+
+def _add_audit_parser(sub, common: argparse.ArgumentParser) -> None:
+    from commandcenter.interop.vitals_report import _iso_time
+
+    audit = sub.add_parser("audit", parents=[common], help="the hash-chained audit log of the local cache")
+    what = audit.add_subparsers(dest="audit_command", parser_class=_Parser, required=True)
+    what.add_parser("verify", parents=[common],
+                    help="check the chain: exit 0 when intact, 1 naming the first bad entry")
+    exp = what.add_parser("export", parents=[common], help="audit entries as CSV (Excel-ready, +08:00 times)")
+    exp.add_argument("--out", metavar="FILE.csv", required=True)
+    exp.add_argument("--since", metavar="ISO", type=_iso_time, help="from this time (local +08:00 unless given)")
+    exp.add_argument("--until", metavar="ISO", type=_iso_time, help="up to (not including) this time")
+    exp.add_argument("--user", metavar="U", default="", help="only this user's entries")
+    exp.add_argument("--action", metavar="A", default="",
+                     help="only this action (task.accept), or a kind ending in a dot (task.)")
+
+
+def _audit(args: argparse.Namespace, data: DataDir) -> int:
+    """`audit verify` and `audit export`: the cache is opened read-only (never migrated or
+    created); a missing or unreadable cache, or a broken chain, is exit 1 with one line."""
+    import sqlite3
+
+    from commandcenter.store import audit
+
+    def fail(message: str, code: int) -> int:
+        print(f"commandcenter: error: {message}", file=sys.stderr)
+        return code
+
+    if args.audit_command == "export":
+        out = Path(args.out)
+        if out.is_dir():
+            return fail(f"--out is a folder: {out}", 2)
+        if not out.resolve().parent.is_dir():
+            return fail(f"--out folder does not exist: {out.parent}", 2)
+        if out.suffix.lower() != ".csv":
+            return fail(f"--out must be a .csv file, got {args.out}", 2)
+        if args.since is not None and args.until is not None and args.since >= args.until:
+            return fail("--since must be before --until", 2)
+    try:
+        conn = audit.connect_readonly(data.cache_db)
+    except audit.AuditFileError as exc:
+        return fail(str(exc), 1)
+    try:
+        if args.audit_command == "verify":
+            result = audit.verify_connection(conn)
+        else:
+            flt = audit.AuditFilter(user=args.user, action=args.action, since_ms=args.since, until_ms=args.until)
+            content, count = audit.export_csv(conn, flt)
+    except sqlite3.DatabaseError as exc:  # a file damaged past its first page
+        return fail(f"{data.cache_db}: cannot read the audit log: {exc}", 1)
+    finally:
+        conn.close()
+    if args.audit_command == "export":
+        from commandcenter.interop.layers import write_atomic
+
+        try:
+            write_atomic(out.resolve(), content)
+        except OSError as exc:
+            return fail(f"{out}: {exc.strerror or exc}", 1)
+        print(f"exported {count} audit entr{'y' if count == 1 else 'ies'} to {out}")
+        return 0
+    if not result.intact:
+        return fail(f"{data.cache_db}: {result.broken.message}", 1)
+    entries = f"{result.checked} entr{'y' if result.checked == 1 else 'ies'}"
+    tip = "" if result.tip is not None else \
+        " (no tip recorded in this cache: removal of the newest entries cannot be detected)"
+    print(f"audit log intact: {entries} checked in {data.cache_db}{tip}")
     return 0
 
 

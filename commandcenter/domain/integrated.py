@@ -160,6 +160,21 @@ def dispatch_joint(
     ]
 
 
+# ------------------------------------------------------------------------ units
+def assign_unit(unit: dict, incident: dict, now_ms: int) -> Op:
+    """派遣: an available unit goes to an incident. The unit carries the incident and its
+    place (`goal_lon`, `goal_lat`), which the platform's fleet drives to."""
+    if incident["status"] in ("closed", "cancelled"):
+        raise CommandError("the incident is no longer open", "status")
+    target = machines.RESOURCE.target(unit["status"], "assign")
+    return Op(
+        "resource", unit["id"], "resource.assign",
+        {"status": target, "incident_id": incident["id"], "goal_lon": incident.get("lon"),
+         "goal_lat": incident.get("lat"), "updated_ms": now_ms},
+        unit["version"],
+    )
+
+
 # -------------------------------------------------------------- response level
 def decide_response_level(
     incident: dict,
@@ -250,10 +265,14 @@ def report_rule(rules: list[ReportRule], severity: str) -> ReportRule:
 def next_report(incident: dict, reports: list[dict], rules: list[ReportRule]) -> tuple[str, int, int] | None:
     """(kind, number, due_ms) of the report the incident owes next, or None when it owes none:
     the initial report (初报) after it is reported, an update (续报 n) every update interval while
-    it is open, the final report (终报) after it is closed. A cancelled incident owes nothing."""
+    it is open, the final report (终报) after it is closed. A cancelled incident owes nothing,
+    nor does one of a severity the rules do not name."""
     if incident["status"] == "cancelled":
         return None
-    rule = report_rule(rules, incident.get("severity") or "*")
+    severity = incident.get("severity") or "*"
+    if not any(r.severity in (severity, "*") for r in rules):
+        return None  # this severity owes no report (sla.json "reports")
+    rule = report_rule(rules, severity)
     mine = sorted(reports, key=lambda r: r["submitted_ms"])
     if any(r["kind"] == "final" for r in mine):
         return None

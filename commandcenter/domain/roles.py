@@ -34,7 +34,8 @@ _DISPATCHER = frozenset(
         "task.verify", "task.reject_feedback", "task.close", "task.follow_up",
         "resource.register", "resource.assign", "resource.depart", "resource.arrive",
         "resource.leave", "resource.release", "resource.disable", "resource.restore",
-        "alarm.acknowledge", "alarm.dismiss", "alarm.convert",
+        "alarm.acknowledge", "alarm.dismiss", "alarm.convert", "alarm.raise", "alarm.cap_update",
+        "alarm.clear",
         "report.submit", "log.write", "notice.read",
     }
 )

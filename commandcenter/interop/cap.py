@@ -12,9 +12,16 @@ command room sees the warned zones next to its incidents. Three CAP habits need 
 
 status=Exercise alerts are flagged on every feature ("exercise": true): drill data must be
 recognisable at a glance and never mistaken for a real warning. Text is kept literally.
+
+Real feeds are not all UTF-8: Chinese warning systems still send GB2312/GBK with an XML
+declaration saying so, which expat cannot read (it knows no multi-byte encodings but UTF-8/16).
+`to_utf8` decodes such bytes with Python's codecs (GB2312 and GBK as GB18030, their superset)
+and hands expat UTF-8. What the alert means to the command room (one alarm or incident, its
+colour, its place) is in `cap_in.py`; drafting an outbound alert is `cap_out.py`.
 """
 from __future__ import annotations
 
+import codecs
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -31,6 +38,15 @@ from commandcenter.interop.xmlsafe import child, children, local, parse_xml, rea
 
 CAP_NAMESPACES = ("urn:oasis:names:tc:emergency:cap:1.2", "urn:oasis:names:tc:emergency:cap:1.1")
 STATUSES = ("Actual", "Exercise", "System", "Test", "Draft")
+MSG_TYPES = ("Alert", "Update", "Cancel", "Ack", "Error")
+# message types that may come without any <info> (CAP 1.2 3.2.1: info is 0..n)
+_INFO_OPTIONAL = ("Cancel", "Ack", "Error")
+SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
+# decoders for declared encodings expat does not know; GB2312 and GBK files routinely hold
+# characters only their superset GB18030 defines, so all three are read as GB18030
+_DECODERS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "cp936": "gb18030"}
+_EXPAT_NATIVE = {"utf-8", "utf-16", "utf-16-le", "utf-16-be", "latin-1", "iso8859-1", "ascii"}
+_DECLARATION = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 LAYER_KIND = "cap"
 CIRCLE_STEPS = 64
 MAX_RADIUS_KM = 2000.0  # beyond this a ring on a flat map stops looking like the zone it means
@@ -70,6 +86,8 @@ class CapInfo:
     expires: str | None
     parameters: dict[str, str] = field(default_factory=dict)
     areas: list[CapArea] = field(default_factory=list)
+    event_codes: list[tuple[str, str]] = field(default_factory=list)  # (valueName, value)
+    sender_name: str = ""
 
 
 @dataclass
@@ -81,10 +99,16 @@ class CapAlert:
     msg_type: str
     scope: str
     infos: list[CapInfo] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # "sender,identifier,sent" of earlier alerts
 
     @property
     def exercise(self) -> bool:
         return self.status == "Exercise"
+
+    @property
+    def key(self) -> str:
+        """What CAP itself uses to name an alert in <references>: sender,identifier,sent."""
+        return f"{self.sender},{self.identifier},{self.sent}"
 
 
 def warning_level(severity: str) -> str:
@@ -96,6 +120,61 @@ def warning_level(severity: str) -> str:
 def warning_colour(severity: str) -> str:
     level = _BY_SEVERITY.get(severity)
     return level.value.colour if level else UNKNOWN_COLOUR
+
+
+def severity_rank(severity: str) -> int:
+    """0 for Extreme .. 3 for Minor, 4 for Unknown or anything else (sorts most severe first)."""
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES) - 1
+
+
+def language_order(ui_lang: str) -> tuple[str, ...]:
+    """Language prefixes wanted for an interface language, best first (see choose_info)."""
+    return ("zh-cn", "zh-hans", "zh", "en") if ui_lang.lower().replace("_", "-").startswith("zh") else ("en",)
+
+
+def choose_info(alert: CapAlert, ui_lang: str = "zh_CN") -> CapInfo | None:
+    """The one <info> that stands for the alert: the most severe; among equally severe ones
+    (the same warning in several languages) zh-CN for a Chinese interface, else en, else the
+    first. None when the alert has no info (a Cancel may have none)."""
+    if not alert.infos:
+        return None
+    worst = min(severity_rank(i.severity) for i in alert.infos)
+    candidates = [i for i in alert.infos if severity_rank(i.severity) == worst]
+    for prefix in language_order(ui_lang):
+        for info in candidates:
+            lang = info.language.lower()
+            if lang == prefix or lang.startswith(prefix + "-"):
+                return info
+    return candidates[0]
+
+
+# --- encodings -------------------------------------------------------------------------------
+
+def to_utf8(path, data: bytes) -> bytes:
+    """Bytes expat can parse: a declared encoding expat lacks (GB2312, GBK, GB18030, Big5...)
+    is decoded here and the declaration rewritten to UTF-8. BOM-marked and UTF-16 input is left
+    to expat, which detects it itself. InteropError naming the line for undecodable bytes."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:3] == b"\xef\xbb\xbf" or data[:2] in (b"<\x00", b"\x00<"):
+        return data
+    match = _DECLARATION.match(data[:400])
+    if match is None:
+        return data
+    declared = match.group(1).decode("ascii")
+    try:
+        name = codecs.lookup(_DECODERS.get(declared.lower(), declared)).name
+    except LookupError:
+        raise InteropError(path, "line 1", "encoding", f"unknown encoding {declared!r} in the XML declaration") from None
+    if name in _EXPAT_NATIVE:
+        return data
+    try:
+        text = data.decode(name)
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InteropError(path, f"line {line}", "encoding",
+                           f"bytes that are not {declared} at offset {exc.start}") from None
+    start, end = match.span(1)
+    head = data[:start].decode("ascii") + "UTF-8" + data[end:match.end()].decode("ascii")
+    return (head + text[len(data[:match.end()].decode(name)):]).encode("utf-8")
 
 
 # --- coordinates -----------------------------------------------------------------------------
@@ -261,12 +340,13 @@ def _info(elem: ET.Element, path, where: str) -> CapInfo:
         effective=_time(elem, "effective", path, where), expires=_time(elem, "expires", path, where),
         parameters=parameters,
         areas=[_area(a, path, f"{where}/area[{j}]") for j, a in enumerate(children(elem, "area"))],
+        event_codes=_pairs(elem, "eventCode"), sender_name=_text(elem, "senderName"),
     )
 
 
 def parse_alert(path: str | Path, data: bytes) -> CapAlert:
     """The alert in `data` (read from `path`, named in errors); InteropError if it is not CAP."""
-    root = parse_xml(path, data)
+    root = parse_xml(path, to_utf8(path, data))
     ns = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
     if local(root.tag) != "alert" or ns not in CAP_NAMESPACES:
         shown = f"<{local(root.tag)}>" + (f" in namespace {ns}" if ns else " without namespace")
@@ -279,10 +359,17 @@ def parse_alert(path: str | Path, data: bytes) -> CapAlert:
     status = _text(root, "status")
     if status not in STATUSES:
         raise InteropError(path, "alert", "status", f"{status[:40]!r} is not one of {', '.join(STATUSES)}")
+    msg_type = _text(root, "msgType")
+    if msg_type not in MSG_TYPES:
+        shown = f"{msg_type[:40]!r} is not one of {', '.join(MSG_TYPES)}" if msg_type else "missing"
+        raise InteropError(path, "alert", "msgType", shown)
+    infos = [_info(e, path, f"info[{i}]") for i, e in enumerate(children(root, "info"))]
+    if not infos and msg_type not in _INFO_OPTIONAL:
+        raise InteropError(path, "alert", "info", f"missing: an {msg_type} needs at least one <info>")
     return CapAlert(
         identifier=_text(root, "identifier"), sender=_text(root, "sender"), sent=sent or "",
-        status=status, msg_type=_text(root, "msgType"), scope=_text(root, "scope"),
-        infos=[_info(e, path, f"info[{i}]") for i, e in enumerate(children(root, "info"))],
+        status=status, msg_type=msg_type, scope=_text(root, "scope"), infos=infos,
+        references=_text(root, "references").split(),
     )
 
 
@@ -297,6 +384,16 @@ def default_layer_name(alert: CapAlert) -> str:
 
 def alert_features(alert: CapAlert, path: str | Path) -> list[dict]:
     """One Feature per drawable area; InteropError("area") when there is none at all."""
+    features = drawable_features(alert, path)
+    if not features:
+        raise InteropError(path, "alert", "area",
+                           "the alert has no polygon or circle to draw (areas given only by areaDesc or "
+                           "geocode are not drawn)")
+    return features
+
+
+def drawable_features(alert: CapAlert, path: str | Path) -> list[dict]:
+    """One Feature per drawable area, possibly none (an alarm needs no drawing)."""
     features = []
     for i, info in enumerate(alert.infos):
         for j, area in enumerate(info.areas):
@@ -318,10 +415,6 @@ def alert_features(alert: CapAlert, path: str | Path) -> list[dict]:
             features.append({"type": "Feature", "id": f"{alert.identifier}/info[{i}]/area[{j}]",
                              "properties": props,
                              "geometry": check_geometry(geometry, path, f"info[{i}]/area[{j}]")})
-    if not features:
-        raise InteropError(path, "alert", "area",
-                           "the alert has no polygon or circle to draw (areas given only by areaDesc or "
-                           "geocode are not drawn)")
     return features
 
 
@@ -331,7 +424,11 @@ def read_cap(path: str | Path, *, name: str | None = None, crs: str = "wgs84",
     if crs != "wgs84":
         raise InteropError(path, "alert", "crs", f"CAP coordinates are WGS-84 by definition, not {crs}")
     alert = parse_cap(path)
-    features = alert_features(alert, path)
+    return alert_layer(alert, path, alert_features(alert, path), name=name, imported_ms=imported_ms)
+
+
+def alert_layer(alert: CapAlert, path: str | Path, features: list[dict], *, name: str | None = None,
+                imported_ms: int | None = None) -> Layer:
     layer = build_layer(path, features, name=name or default_layer_name(alert), crs="wgs84",
                         imported_ms=imported_ms)
     layer.kind = LAYER_KIND

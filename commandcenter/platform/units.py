@@ -242,9 +242,11 @@ class Fleet:
             return None
         return None  # out_of_service (or a status from a newer platform): parked
 
-    def adopt(self, unit_id: str, status: str, lon: float | None = None, lat: float | None = None) -> None:
+    def adopt(self, unit_id: str, status: str, lon: float | None = None, lat: float | None = None,
+              goal: tuple[float, float] | None = None) -> None:
         """Take over a status (and place) that the platform's document has: after a restart
-        on the same database, or when a client changed the unit (e.g. out of service)."""
+        on the same database, or when a client changed the unit (e.g. out of service, or
+        assigned to an incident: `goal` is the incident's place)."""
         unit = self._by_id.get(unit_id)
         if unit is None or status not in machines.RESOURCE.states:
             return
@@ -256,6 +258,8 @@ class Fleet:
         unit.path = []
         unit.dwell_s = 0.0
         if status in ("assigned", "en_route"):
+            if goal is not None and self.city.contains(*goal):
+                unit.goal = goal
             unit.goal = unit.goal or self._point_in(self._district_of(unit))
         elif status == "on_scene":
             unit.dwell_s = self._rng.uniform(*ON_SCENE_S)
@@ -385,7 +389,7 @@ class FleetRunner:
         interval_s: float = 1.0,
         clock_ms: Callable[[], int] | None = None,
         log_keep_ms: int = 30 * 60_000,
-        refresh_every: int = 30,
+        refresh_every: int = 5,
     ) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
@@ -419,6 +423,8 @@ class FleetRunner:
             doc = self.storage.get("resource", unit_id)
             if doc is None:
                 continue
+            if action == "release":
+                fields = {**fields, "incident_id": None, "goal_lon": None, "goal_lat": None}
             try:
                 ops.append(commands.transition("resource", doc, action, now_ms, **fields))
             except machines.TransitionError:
@@ -426,13 +432,15 @@ class FleetRunner:
         results = self.storage.submit_many(ops, now_ms, node_id=FLEET_NODE, user=FLEET_USER) if ops else []
         return [r.server_seq for r in results if r.result in ("applied", "merged") and r.server_seq], adopt
 
-    def statuses(self) -> dict[str, str]:
-        """The platform's status of every unit (blocking)."""
+    def statuses(self) -> dict[str, tuple[str, tuple[float, float] | None]]:
+        """The platform's status of every unit and, for one a client assigned to an incident,
+        the incident's place (blocking)."""
         out = {}
         for unit in self.fleet.units:
             doc = self.storage.get("resource", unit.id)
             if doc is not None:
-                out[unit.id] = doc.get("status", "")
+                goal = doc.get("goal_lon"), doc.get("goal_lat")
+                out[unit.id] = (doc.get("status", ""), goal if None not in goal else None)
         return out
 
     async def run(
@@ -463,8 +471,8 @@ class FleetRunner:
                         self.fleet.adopt(unit_id, status)
                     on_changes(seqs)
                 if self.refresh_every and ticks % self.refresh_every == 0:
-                    for unit_id, status in (await asyncio.to_thread(self.statuses)).items():
-                        self.fleet.adopt(unit_id, status)
+                    for unit_id, (status, goal) in (await asyncio.to_thread(self.statuses)).items():
+                        self.fleet.adopt(unit_id, status, goal=goal)
             except Exception:
                 log.exception("fleet step failed")
 

@@ -251,9 +251,13 @@ class Store:
             seq = self._next_seq()
             last = self.conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
             audit_tip = (0, audit.GENESIS) if last is None else (last[0], last[1])
+            role = ""
+            if seat.role != "commander" or seat.department:
+                role = seat.role if not seat.department else f"{seat.role}:{seat.department}"
             for op in ops:
                 stamp = self.hlc.tick(now).encode()
                 version = self._apply_local(op, stamp, seat)
+                fields_json = _dumps(op.fields)
                 self.conn.execute(
                     "INSERT INTO outbox(local_seq, op_id, node_id, entity, entity_id, op, fields, "
                     "base_version, hlc, schema_version, user, created_ms) "
@@ -265,7 +269,7 @@ class Store:
                         op.entity,
                         op.entity_id,
                         op.op,
-                        _dumps(op.fields),
+                        fields_json,
                         op.base_version,
                         stamp,
                         SCHEMA_VERSION,
@@ -274,11 +278,11 @@ class Store:
                     ),
                 )
                 seq += 1
-                detail = {"fields": op.fields, "note": op.note, "version": version}
-                if seat.role != "commander" or seat.department:
-                    detail["role"] = seat.role if not seat.department else f"{seat.role}:{seat.department}"
-                audit_tip = self._audit(now, user, op.op, op.entity, op.entity_id, detail, audit_tip)
+                audit_tip = self._audit(now, user, op.op, op.entity, op.entity_id,
+                                        _detail_json(fields_json, op.note, role, version), audit_tip)
                 touched.setdefault(op.entity, set()).add(op.entity_id)
+            # the chain's tip, so that removing the newest entries shows (store/audit.py)
+            self._set_meta(audit.TIP_KEY, audit.encode_tip(*audit_tip))
             self._set_meta("hlc", self.hlc.last.encode())
             self.conn.execute("COMMIT")
         except BaseException:
@@ -292,13 +296,18 @@ class Store:
 
     def _apply_local(self, op: Op, stamp: str, seat: Seat) -> int:
         table = ENTITY_TABLES[op.entity]
+        if op.op in CREATE_OPS:
+            # no look-up first: the primary key refuses a second row with this id
+            seat.check(op.op, op.fields)
+            try:
+                self._write_row(table, {**op.fields, "version": 1, "hlc": stamp}, insert=True)
+            except sqlite3.IntegrityError as exc:
+                if self.get(op.entity, op.entity_id) is not None:
+                    raise StoreError(f"{op.entity} {op.entity_id} exists already") from None
+                raise StoreError(f"{op.entity} {op.entity_id}: {exc}") from None
+            return 1
         current = self.get(op.entity, op.entity_id)
         seat.check(op.op, current if current is not None else op.fields)
-        if op.op in CREATE_OPS:
-            if current is not None:
-                raise StoreError(f"{op.entity} {op.entity_id} exists already")
-            self._write_row(table, {**op.fields, "version": 1, "hlc": stamp}, insert=True)
-            return 1
         if current is None:
             raise StoreError(f"{op.entity} {op.entity_id} not found")
         if current["version"] != op.base_version:
@@ -338,9 +347,10 @@ class Store:
         return row[0] + 1
 
     def _audit(
-        self, now: int, user: str, action: str, entity: str, entity_id: str, detail: dict, tip: tuple[int, str]
+        self, now: int, user: str, action: str, entity: str, entity_id: str, detail: str, tip: tuple[int, str]
     ) -> tuple[int, str]:
-        """Append one entry after `tip` (seq, hash of the newest entry); returns the new tip."""
+        """Append one entry after `tip` (seq, hash of the newest entry); returns the new tip.
+        `detail` is the entry's JSON text (see _detail_json)."""
         seq, prev = tip[0] + 1, tip[1]
         entry = {
             "seq": seq,
@@ -349,7 +359,7 @@ class Store:
             "action": action,
             "entity": entity,
             "entity_id": entity_id,
-            "detail": _dumps(detail),
+            "detail": detail,
         }
         digest = audit.entry_hash(prev, entry)
         self.conn.execute(
@@ -762,6 +772,13 @@ def _sql_value(v: Any) -> Any:
     if isinstance(v, (dict, list)):
         return _dumps(v)
     return v
+
+
+def _detail_json(fields_json: str, note: str, role: str, version: int) -> str:
+    """The audit detail {"fields", "note", ["role",] "version"} as _dumps would write it (keys
+    sorted), reusing the fields' JSON already made for the outbox."""
+    role_part = f',"role":{_dumps(role)}' if role else ""
+    return f'{{"fields":{fields_json},"note":{_dumps(note)}{role_part},"version":{int(version)}}}'
 
 
 def _dumps(v: Any) -> str:

@@ -8,7 +8,14 @@ escalation the new holder has the task's accept window before the rule looks at 
 
 The candidates come from the two deadline indexes (tasks_status_accept, tasks_status_finish),
 so a sweep over 300k tasks reads only the due ones. Everything one sweep decides is written in
-one transaction as the "system" seat (domain/roles.py).
+one transaction as the "system" seat (domain/roles.py). A sweep escalates at most
+ESCALATIONS_PER_SWEEP tasks, the longest overdue first, so the GUI thread that runs it never
+stalls for long: after a long outage a backlog drains over a few quick sweeps (the result says
+there is more, and the client sweeps again at once).
+
+Report reminders look only at incidents whose severity has report deadlines, and skip those
+already reminded since their last report (or their closing), with indexes on both, so their
+pass stays cheap with 100k open incidents; at most REMINDERS_PER_SWEEP notices per sweep.
 """
 from __future__ import annotations
 
@@ -20,18 +27,23 @@ from commandcenter.domain.commands import Op
 from commandcenter.domain.roles import SYSTEM, Seat
 
 SYSTEM_SEAT = Seat(SYSTEM)
+ESCALATIONS_PER_SWEEP = 500
+REMINDERS_PER_SWEEP = 200
 _OPEN_INCIDENT = "('reported','verifying','confirmed','responding','contained','recovery','closed')"
 
-_DUE_SQL = f"""
-SELECT t.*, i.title AS i_title, i.severity AS i_severity, i.category AS i_category
-FROM tasks t JOIN incidents i ON i.id = t.incident_id
-WHERE t.status = 'dispatched' AND t.accept_by_ms < :now AND t.level != 'city'
-  AND COALESCE(t.next_escalation_ms, 0) < :now
-UNION ALL
-SELECT t.*, i.title, i.severity, i.category
-FROM tasks t JOIN incidents i ON i.id = t.incident_id
-WHERE t.status IN ('accepted', 'in_progress') AND t.finish_by_ms < :now AND t.level != 'city'
-  AND COALESCE(t.extension_until_ms, 0) < :now AND COALESCE(t.next_escalation_ms, 0) < :now
+_DUE_SQL = """
+SELECT * FROM (
+  SELECT t.*, i.title AS i_title, i.severity AS i_severity, i.category AS i_category,
+         t.accept_by_ms AS due_ms
+  FROM tasks t INDEXED BY tasks_status_accept JOIN incidents i ON i.id = t.incident_id
+  WHERE t.status = 'dispatched' AND t.accept_by_ms < :now AND t.level != 'city'
+    AND COALESCE(t.next_escalation_ms, 0) < :now
+  UNION ALL
+  SELECT t.*, i.title, i.severity, i.category, t.finish_by_ms
+  FROM tasks t INDEXED BY tasks_status_finish JOIN incidents i ON i.id = t.incident_id
+  WHERE t.status IN ('accepted', 'in_progress') AND t.finish_by_ms < :now AND t.level != 'city'
+    AND COALESCE(t.extension_until_ms, 0) < :now AND COALESCE(t.next_escalation_ms, 0) < :now
+) ORDER BY due_ms LIMIT :limit
 """
 
 
@@ -39,21 +51,26 @@ WHERE t.status IN ('accepted', 'in_progress') AND t.finish_by_ms < :now AND t.le
 class SweepResult:
     escalated: int
     reminders: int
+    more: bool = False  # a batch was full: sweep again soon
 
     def __bool__(self) -> bool:
         return bool(self.escalated or self.reminders)
 
 
-def due_tasks(store, now_ms: int) -> list[dict]:
-    return [dict(r) for r in store.conn.execute(_DUE_SQL, {"now": now_ms})]
+def due_tasks(store, now_ms: int, limit: int = ESCALATIONS_PER_SWEEP) -> list[dict]:
+    """Tasks the rule may escalate now, the longest overdue first."""
+    return [dict(r) for r in store.conn.execute(_DUE_SQL, {"now": now_ms, "limit": limit})]
 
 
-def sweep(store, catalog: Catalog, now_ms: int | None = None, *, reports: bool = True) -> SweepResult:
+def sweep(store, catalog: Catalog, now_ms: int | None = None, *, reports: bool = True,
+          limit: int = ESCALATIONS_PER_SWEEP) -> SweepResult:
     """One pass of the escalation rule (and the report reminders); returns what it did."""
     now_ms = store.clock.now_ms() if now_ms is None else now_ms
     ops: list[Op] = []
     escalated = 0
-    for row in due_tasks(store, now_ms):
+    due = due_tasks(store, now_ms, limit)
+    for row in due:
+        row.pop("due_ms")
         incident = {"title": row.pop("i_title"), "severity": row.pop("i_severity"), "category": row.pop("i_category")}
         if not integrated.escalation_due(row, now_ms):
             continue
@@ -65,29 +82,60 @@ def sweep(store, catalog: Catalog, now_ms: int | None = None, *, reports: bool =
     reminders = _report_reminders(store, catalog, now_ms) if reports and catalog.report_rules else []
     ops += reminders
     if ops:
-        store.execute(ops, user=SYSTEM, seat=SYSTEM_SEAT)
-    return SweepResult(escalated, len(reminders))
+        store.execute(_new_rows_only(store, ops), user=SYSTEM, seat=SYSTEM_SEAT)
+    return SweepResult(escalated, len(reminders), more=len(due) >= limit or len(reminders) >= REMINDERS_PER_SWEEP)
+
+
+def _new_rows_only(store, ops: list[Op]) -> list[Op]:
+    """Rows a rule makes may have come in by pull from a node that applied the same rule
+    first (same derived ids): those are not made twice."""
+    from commandcenter.store.db import ENTITY_TABLES
+
+    creates: dict[str, list[str]] = {}
+    for op in ops:
+        if op.is_create:
+            creates.setdefault(op.entity, []).append(op.entity_id)
+    have: set[str] = set()
+    for entity, ids in creates.items():
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            have.update(r[0] for r in store.conn.execute(
+                f"SELECT id FROM {ENTITY_TABLES[entity]} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return [op for op in ops if not (op.is_create and op.entity_id in have)]
 
 
 def _report_reminders(store, catalog: Catalog, now_ms: int) -> list[Op]:
-    """Notices for reports past their deadline that nobody has been reminded of yet."""
-    incidents = store.conn.execute(
-        f"SELECT * FROM incidents WHERE status IN {_OPEN_INCIDENT} AND mode = 'live' "
-        "AND id NOT IN (SELECT incident_id FROM reports WHERE kind = 'final')"
-    ).fetchall()
-    if not incidents:
-        return []
-    by_incident: dict[str, list[dict]] = {}
-    for r in store.conn.execute("SELECT incident_id, kind, number, submitted_ms FROM reports"):
-        by_incident.setdefault(r[0], []).append({"kind": r[1], "number": r[2], "submitted_ms": r[3]})
-    sent = {r[0] for r in store.conn.execute("SELECT id FROM notices WHERE kind = 'report_due'")}
+    """Notices for reports past their deadline that nobody has been reminded of yet: an
+    incident is looked at only when no report_due notice was sent since its last report (or
+    since it closed), so each owed report is reminded once."""
+    severities = sorted({r.severity for r in catalog.report_rules} - {"*"})
+    if any(r.severity == "*" for r in catalog.report_rules):
+        severities = ["I", "II", "III", "IV"]
+    earliest = min(r.initial_minutes for r in catalog.report_rules) * 60_000
+    rows = store.conn.execute(
+        f"""SELECT i.* FROM incidents i
+        WHERE i.status IN {_OPEN_INCIDENT} AND i.mode = 'live'
+          AND i.severity IN ({','.join('?' * len(severities))}) AND i.reported_ms < ?
+          AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.incident_id = i.id AND r.kind = 'final')
+          AND NOT EXISTS (SELECT 1 FROM notices n INDEXED BY notices_incident
+                          WHERE n.incident_id = i.id AND n.kind = 'report_due'
+                            AND n.created_ms > MAX(
+                              COALESCE((SELECT MAX(r2.submitted_ms) FROM reports r2 WHERE r2.incident_id = i.id), 0),
+                              CASE WHEN i.status = 'closed' THEN i.updated_ms ELSE 0 END))
+        ORDER BY i.reported_ms""",
+        [*severities, now_ms - earliest],
+    )
     ops: list[Op] = []
-    for inc in incidents:
+    for inc in rows:
         inc = dict(inc)
-        if inc["status"] == "closed" and not by_incident.get(inc["id"]):
+        reports = [dict(r) for r in store.conn.execute(
+            "SELECT kind, number, submitted_ms FROM reports WHERE incident_id = ?", (inc["id"],))]
+        if inc["status"] == "closed" and not reports:
             continue  # closed without any report: nothing sensible to remind of
-        due = integrated.next_report(inc, by_incident.get(inc["id"], []), catalog.report_rules)
+        due = integrated.next_report(inc, reports, catalog.report_rules)
         if due is None or due[2] >= now_ms:
             continue
-        ops += [op for op in integrated.report_reminder_ops(inc, due, catalog, now_ms) if op.entity_id not in sent]
+        ops += integrated.report_reminder_ops(inc, due, catalog, now_ms)
+        if len(ops) >= REMINDERS_PER_SWEEP:
+            break
     return ops

@@ -126,6 +126,33 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE tasks ADD COLUMN followed_up_ms INTEGER",
         "ALTER TABLE tasks ADD COLUMN satisfaction TEXT",
     ],
+    6: [
+        # the linkage board's views (issue 5, store/board.py): open tasks in deadline order
+        # (the deadline that applies now: accept while unsigned, else finish or extension),
+        # all of them and per department ("my tasks") and per org unit (the drill-down), so a
+        # page is an index walk that stops at its size and "overdue" is a range. The
+        # expression and the WHERE term must stay exactly store/board.py's DUE_SQL/OPEN_SQL.
+        "CREATE INDEX tasks_open_due ON tasks((CASE WHEN status IN ('dispatched','returned') THEN "
+        "accept_by_ms ELSE COALESCE(extension_until_ms, finish_by_ms) END)) "
+        "WHERE status IN ('dispatched','returned','accepted','in_progress','feedback')",
+        "CREATE INDEX tasks_open_department_due ON tasks(department, (CASE WHEN status IN "
+        "('dispatched','returned') THEN accept_by_ms ELSE COALESCE(extension_until_ms, finish_by_ms) END), "
+        "status) WHERE status IN ('dispatched','returned','accepted','in_progress','feedback')",
+        "CREATE INDEX tasks_open_org_unit_due ON tasks(org_unit, (CASE WHEN status IN "
+        "('dispatched','returned') THEN accept_by_ms ELSE COALESCE(extension_until_ms, finish_by_ms) END)) "
+        "WHERE status IN ('dispatched','returned','accepted','in_progress','feedback')",
+        # KPIs over a time window: the tasks dispatched in it
+        "CREATE INDEX tasks_dispatched ON tasks(dispatched_ms)",
+        # incidents awaiting dispatch: open ones, newest first
+        "CREATE INDEX incidents_open_reported ON incidents(reported_ms) "
+        "WHERE status NOT IN ('closed','cancelled')",
+    ],
+    7: [
+        # report reminders (store/escalation.py): has this incident been reminded since its
+        # last report? one index probe per incident
+        "CREATE INDEX notices_incident ON notices(incident_id, kind, created_ms)",
+        "CREATE INDEX reports_incident_kind ON reports(incident_id, kind)",
+    ],
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

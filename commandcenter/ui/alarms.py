@@ -136,8 +136,13 @@ class AlarmPanel(ObservesHooks, QWidget):
         if row is None:
             return None
         try:
-            ops = convert_to_incident(row, self._catalog, self._clock.now_ms(),
-                                      position=self._positions.get(row.get("indicator")))
+            if str(row.get("indicator") or "").startswith("cap:"):  # a warning imported from CAP
+                from commandcenter.interop.cap_in import convert_cap_alarm
+
+                ops = convert_cap_alarm(row, self._catalog, self._clock.now_ms())
+            else:
+                ops = convert_to_incident(row, self._catalog, self._clock.now_ms(),
+                                          position=self._positions.get(row.get("indicator")))
             self._store.execute(ops)
         except (CommandError, RoleError) as exc:
             self._say(str(exc))
@@ -191,7 +196,7 @@ class AlarmPanel(ObservesHooks, QWidget):
         colour = row.get("colour") or ""
         item = QTreeWidgetItem([
             labels.warning_colour(colour),
-            labels.name(ind) if ind else str(row.get("indicator") or ""),
+            _alarm_name(ind, row),
             "" if value is None else f"{value:.4g} {ind.unit if ind else ''}".strip(),
             labels.name(unit) if unit else "",
             time.strftime("%H:%M:%S", time.localtime((row.get("raised_ms") or 0) / 1000)),
@@ -222,7 +227,7 @@ class AlarmPanel(ObservesHooks, QWidget):
             names = []
             for alarm_id in sorted(self._unanswered_red):
                 ind = self._catalog.indicators.get(raised_red[alarm_id].get("indicator") or "")
-                names.append(labels.name(ind) if ind else str(raised_red[alarm_id].get("indicator")))
+                names.append(_alarm_name(ind, raised_red[alarm_id]))
             self.banner.setText(self.tr("Red alarm: %1").replace("%1", "、".join(names)))
             self.banner.show()
         else:
@@ -244,3 +249,10 @@ class AlarmPanel(ObservesHooks, QWidget):
         reason, ok = QInputDialog.getText(self, self.tr("Dismiss the alarm"), self.tr("Reason (required):"))
         if ok:
             self.dismiss(alarm_id, reason)
+
+
+def _alarm_name(ind, row: dict) -> str:
+    """What the alarm is about: the indicator's name, or a CAP warning's headline."""
+    if ind is not None:
+        return labels.name(ind)
+    return str(row.get("cap_headline") or row.get("cap_event") or row.get("indicator") or "")

@@ -25,6 +25,7 @@ DEMO_WINDOW_S = 300
 # sync starts when the map is ready, or after this long at the latest
 SYNC_START_LATEST_MS = 1500
 SWEEP_INTERVAL_MS = 10_000  # the escalation rule looks at the clock this often
+SWEEP_AFTER_PULL_MS = 1_000  # and this soon after tasks arrive by pull
 
 
 def prepare_environment(headless: bool = False) -> None:
@@ -167,6 +168,23 @@ class ClientSession:
         self.sweep_timer.setInterval(SWEEP_INTERVAL_MS)
         self.sweep_timer.timeout.connect(self.sweep)
         self.sweep_timer.start()
+        # tasks that arrive by pull may be overdue already (a post back online, a first start):
+        # look at them soon, not at the next tick
+        self._sweep_soon = QTimer(self.window)
+        self._sweep_soon.setSingleShot(True)
+        self._sweep_soon.setInterval(SWEEP_AFTER_PULL_MS)
+        self._sweep_soon.timeout.connect(self.sweep)
+        self.hooks.changes_did_commit.append(self._on_changes_committed)
+        self.window.window_closed.connect(self._stop_sweeping)
+
+    def _stop_sweeping(self) -> None:
+        self.hooks.changes_did_commit.remove(self._on_changes_committed)
+        self.sweep_timer.stop()
+        self._sweep_soon.stop()
+
+    def _on_changes_committed(self, changes) -> None:
+        if changes.origin == "pull" and changes.touches("task") and not self._sweep_soon.isActive():
+            self._sweep_soon.start()
 
     def sweep(self):
         """One pass of the escalation rule and the report reminders (store/escalation.py).
@@ -181,6 +199,8 @@ class ClientSession:
         if result:
             log.info("escalation sweep: %d escalated, %d report reminders", result.escalated, result.reminders)
             self._poke()
+        if result.more and not self._sweep_soon.isActive():  # a backlog: the next batch soon
+            self._sweep_soon.start()
         return result
 
     def _poke(self) -> None:
@@ -224,6 +244,7 @@ class ClientSession:
 
     async def aclose(self) -> None:
         self._closing = True
+        self._stop_sweeping()
         self.window.shutdown()
         if self.engine is not None:
             await self.engine.stop()

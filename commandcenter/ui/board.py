@@ -8,6 +8,7 @@ dispatch", so a new report is never invisible on the board.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
@@ -24,8 +25,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QSizePolicy,
     QHeaderView,
     QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTabBar,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -34,8 +39,10 @@ from PySide6.QtWidgets import (
 from commandcenter.domain import sla
 from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.hooks import ChangeSet, Hooks
-from commandcenter.domain.levels import COLOUR_HEX, Severity
+from commandcenter.domain.levels import COLOUR_HEX, OrgLevel, Severity
+from commandcenter.store import board as qb
 from commandcenter.ui import labels
+from commandcenter.ui.board_views import DepartmentMatrix, KpiStrip, OrgDrillDown
 from commandcenter.ui.observing import ObservesHooks
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the incident's or the task's id
@@ -61,15 +68,12 @@ OVERDUE_BACKGROUND = "#3a1518"
 REFRESH_INTERVAL_MS = 250  # at most 4 re-queries a second
 CLOCK_INTERVAL_MS = 1000
 
-_OPEN_INCIDENTS_WITHOUT_TASKS = (
-    "SELECT * FROM incidents i WHERE i.status NOT IN ('closed','cancelled') "
-    "AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.incident_id = i.id) "
-    "ORDER BY i.reported_ms LIMIT ?"
-)
-_INCIDENTS_WITH_OPEN_TASKS = (
-    "SELECT id, org_unit, reported_ms, extra FROM incidents WHERE id IN (SELECT incident_id FROM tasks "
-    "WHERE status IN ('dispatched','returned','accepted','in_progress','feedback'))"
-)
+PAGE_SIZE = 200  # open tasks in the list; "Show more" adds as many again
+AWAITING_LIMIT = 200  # incidents awaiting dispatch listed at the top
+COUNTS_INTERVAL_MS = 2000  # KPI strip and matrix / drill-down counts after commits, at most
+KPI_WINDOW_MS = 24 * 3600 * 1000  # KPIs over the tasks dispatched in the last 24 h
+MODES = ("incidents", "departments", "org")
+CATEGORIES = ("natural", "accident", "health", "social")
 
 
 @dataclass
@@ -111,10 +115,7 @@ class BoardModel(QAbstractItemModel):
         super().__init__(parent)
         self._catalog = catalog
         self._clock = clock
-        self._all: list[_Group] = []
         self._groups: list[_Group] = []
-        self._department: str | None = None
-        self._overdue_only = False
         self._headers = [
             self.tr("Incident / department"),
             self.tr("Org unit"),
@@ -125,35 +126,8 @@ class BoardModel(QAbstractItemModel):
 
     # ---------------------------------------------------------------- feeding
     def set_groups(self, groups: list[_Group]) -> bool:
-        """Replace the data; returns True when the rows' structure changed (a reset)."""
-        self._all = groups
-        return self._apply_filter()
-
-    def set_filter(self, department: str | None, overdue_only: bool) -> bool:
-        self._department = department
-        self._overdue_only = overdue_only
-        return self._apply_filter()
-
-    def refilter(self) -> bool:
-        """Re-evaluate the clock-dependent filter (overdue only) without new data."""
-        return self._apply_filter()
-
-    def _apply_filter(self) -> bool:
-        now = self._clock.now_ms()
-        groups: list[_Group] = []
-        for g in self._all:
-            if g.awaiting:
-                if self._department is None and not self._overdue_only:
-                    groups.append(g)
-                continue
-            tasks = [
-                t
-                for t in g.tasks
-                if (self._department is None or t["department"] == self._department)
-                and (not self._overdue_only or sla.clock_state(t, now) in OVERDUE_STATES)
-            ]
-            if tasks:
-                groups.append(_Group(g.incident, tasks))
+        """Replace the data (already filtered and sorted by the query); returns True when
+        the rows' structure changed (a reset), else announces only the rows that differ."""
         old_shape = [(g.id, [t["id"] for t in g.tasks]) for g in self._groups]
         new_shape = [(g.id, [t["id"] for t in g.tasks]) for g in groups]
         if old_shape != new_shape:
@@ -200,14 +174,6 @@ class BoardModel(QAbstractItemModel):
         self._announce(range(len(self._groups)) if rows is None else rows, roles)
 
     # -------------------------------------------------------------- lookups
-    @property
-    def department(self) -> str | None:
-        return self._department
-
-    @property
-    def overdue_only(self) -> bool:
-        return self._overdue_only
-
     def groups(self) -> list[_Group]:
         return list(self._groups)
 
@@ -406,7 +372,13 @@ class BoardModel(QAbstractItemModel):
 
 
 class LinkageBoard(ObservesHooks, QWidget):
-    """The board view. Observes the store through hooks; writes nothing."""
+    """The board view. Observes the store through hooks; writes nothing.
+
+    Three modes over one task list: the incidents tree alone, the department x status matrix
+    above it, the org-level drill-down above it. A click in the matrix or the drill-down
+    filters the list. The list is the most urgent `limit` open tasks that match (one indexed
+    query, store/board.py); how many more match is said next to it, and "Show more" pages on.
+    """
 
     incident_selected = Signal(str)
 
@@ -418,7 +390,7 @@ class LinkageBoard(ObservesHooks, QWidget):
         clock,
         parent: QWidget | None = None,
         *,
-        limit: int = 2000,
+        limit: int = PAGE_SIZE,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("linkageBoard")
@@ -426,13 +398,25 @@ class LinkageBoard(ObservesHooks, QWidget):
         self._store = store
         self._hooks = hooks
         self._clock = clock
+        self._page_size = limit
         self._limit = limit
         self._refresh_pending = False
         self._stale = False
         self._collapsed: set[str] = set()
+        self._seat: str | None = None
+        self._status: str | None = None  # picked in the matrix ("overdue" = overdue only)
+        self._matrix_department: str | None = None
+        self._org_unit: str | None = None  # picked in the drill-down
+        self._page = qb.Page([], 0)
+        self._kpis_stale = True
 
         self.model = BoardModel(catalog, clock, self)
         self.model.setObjectName("linkageBoardModel")
+
+        self.mode_bar = QTabBar(self)
+        self.mode_bar.setObjectName("linkageBoardMode")
+        for text in (self.tr("Incidents"), self.tr("Departments × status"), self.tr("Org levels")):
+            self.mode_bar.addTab(text)
 
         self.department_combo = QComboBox(self)
         self.department_combo.setObjectName("linkageBoardDepartment")
@@ -442,11 +426,49 @@ class LinkageBoard(ObservesHooks, QWidget):
             self.department_combo.setItemData(
                 self.department_combo.count() - 1, labels.other_name(dept), Qt.ItemDataRole.ToolTipRole
             )
+        self.category_combo = QComboBox(self)
+        self.category_combo.setObjectName("linkageBoardCategory")
+        self.category_combo.addItem(self.tr("All categories"), None)
+        for cat in CATEGORIES:
+            self.category_combo.addItem(self._category_text(cat), cat)
+            for et in catalog.event_types.values():
+                if et.category == cat:
+                    self.category_combo.addItem("    " + labels.name(et), et.code)
+        self.severity_combo = QComboBox(self)
+        self.severity_combo.setObjectName("linkageBoardSeverity")
+        self.severity_combo.addItem(self.tr("All severities"), None)
+        for sev in Severity:
+            self.severity_combo.addItem(labels.severity(sev.info.code), sev.info.code)
+        self.level_combo = QComboBox(self)
+        self.level_combo.setObjectName("linkageBoardLevel")
+        self.level_combo.addItem(self.tr("All levels"), None)
+        for level in OrgLevel:
+            self.level_combo.addItem(labels.org_level(level.code), level.code)
         self.overdue_check = QCheckBox(self.tr("Overdue only"), self)
         self.overdue_check.setObjectName("linkageBoardOverdueOnly")
+        self.my_tasks_check = QCheckBox(self.tr("My tasks"), self)
+        self.my_tasks_check.setObjectName("linkageBoardMyTasks")
+        self.my_tasks_check.setVisible(False)
+        self.pick_label = QLabel(self)
+        self.pick_label.setObjectName("linkageBoardPick")
+        self.pick_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.clear_pick_button = QPushButton(self.tr("Clear"), self)
+        self.clear_pick_button.setObjectName("linkageBoardClearPick")
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("linkageBoardSummary")
         self.summary_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.more_button = QPushButton(self.tr("Show more"), self)
+        self.more_button.setObjectName("linkageBoardMore")
+
+        self.kpis = KpiStrip(self)
+        self.matrix = DepartmentMatrix(catalog, self)
+        self.drill = OrgDrillDown(catalog, self)
+        self.summary_stack = QStackedWidget(self)
+        self.summary_stack.setObjectName("linkageBoardSummaryViews")
+        self.summary_stack.addWidget(QWidget(self))
+        self.summary_stack.addWidget(self.matrix)
+        self.summary_stack.addWidget(self.drill)
+        self.summary_stack.setVisible(False)
 
         self.view = QTreeView(self)
         self.view.setObjectName("linkageBoardView")
@@ -467,18 +489,32 @@ class LinkageBoard(ObservesHooks, QWidget):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             header.resizeSection(col, ems * em)
 
+        # everything in the bars may shrink: the board shares a wall with other docks, and its
+        # minimum width must not push the window past a 1280-pixel screen
+        for combo in (self.department_combo, self.category_combo, self.severity_combo, self.level_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
+        for label in (self.summary_label, self.pick_label):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.kpis.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        top = QHBoxLayout()
+        top.addWidget(self.mode_bar)
+        top.addWidget(self.kpis, 1)
         filters = QHBoxLayout()
         department_caption = QLabel(self.tr("Department"), self)
         department_caption.setTextFormat(Qt.TextFormat.PlainText)
         filters.addWidget(department_caption)
-        filters.addWidget(self.department_combo)
-        filters.addWidget(self.overdue_check)
-        filters.addStretch(1)
-        filters.addWidget(self.summary_label)
+        for widget in (self.department_combo, self.my_tasks_check, self.category_combo, self.severity_combo,
+                       self.level_combo, self.overdue_check, self.pick_label, self.clear_pick_button):
+            filters.addWidget(widget)
+        filters.addWidget(self.summary_label, 1)
+        filters.addWidget(self.more_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
         layout.addLayout(filters)
-        layout.addWidget(self.view, 1)
+        layout.addWidget(self.summary_stack, 2)
+        layout.addWidget(self.view, 3)
 
         self._throttle = QTimer(self)
         self._throttle.setObjectName("linkageBoardThrottle")
@@ -489,14 +525,28 @@ class LinkageBoard(ObservesHooks, QWidget):
         self.clock_timer.setObjectName("linkageBoardClockTimer")
         self.clock_timer.setInterval(CLOCK_INTERVAL_MS)
         self.clock_timer.timeout.connect(self._on_clock_timer_timeout)
+        # counts over the whole table cost more than a page: after commits, at most this often
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setObjectName("linkageBoardCountsTimer")
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(COUNTS_INTERVAL_MS)
+        self._counts_timer.timeout.connect(self._on_counts_timer_timeout)
 
-        self.department_combo.currentIndexChanged.connect(self._on_department_combo_changed)
-        self.overdue_check.toggled.connect(self._on_overdue_check_toggled)
+        self.mode_bar.currentChanged.connect(self._on_mode_bar_changed)
+        for combo in (self.department_combo, self.category_combo, self.severity_combo, self.level_combo):
+            combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.overdue_check.toggled.connect(self._on_filter_changed)
+        self.my_tasks_check.toggled.connect(self._on_filter_changed)
+        self.clear_pick_button.clicked.connect(self._on_clear_pick_button_clicked)
+        self.more_button.clicked.connect(self._on_more_button_clicked)
+        self.matrix.cell_picked.connect(self._on_matrix_cell_picked)
+        self.drill.unit_picked.connect(self._on_drill_unit_picked)
         self.view.clicked.connect(self._on_view_activated)
         self.view.activated.connect(self._on_view_activated)
         self.view.collapsed.connect(self._on_view_collapsed)
         self.view.expanded.connect(self._on_view_expanded)
 
+        self._update_pick()
         self.refresh()
         self.setup_hooks()
 
@@ -509,51 +559,67 @@ class LinkageBoard(ObservesHooks, QWidget):
     def _on_teardown(self) -> None:
         self._throttle.stop()
         self.clock_timer.stop()
+        self._counts_timer.stop()
 
     def _on_store_committed(self, changes: ChangeSet) -> None:
         if not (changes.touches("task") or changes.touches("incident")):
             return
+        self._kpis_stale = True
         if not self.isVisible():
             self._stale = True  # a hidden board defers its refresh to showEvent
             return
+        if not self._counts_timer.isActive():
+            self._counts_timer.start()
         if self._throttle.isActive():
             self._refresh_pending = True
             return
-        self.refresh()
+        self.refresh_tasks()
         self._throttle.start()
 
     def _on_throttle_timeout(self) -> None:
         if self._refresh_pending:
             self._refresh_pending = False
-            self.refresh()
+            self.refresh_tasks()
             self._throttle.start()
+
+    def _on_counts_timer_timeout(self) -> None:
+        if self._kpis_stale:
+            self.refresh_counts()
 
     # --------------------------------------------------------------- public API
     def refresh(self) -> None:
-        """Re-query the open tasks and the incidents awaiting dispatch."""
+        """Re-query everything shown: the task list, the KPI strip and the summary view."""
+        self.refresh_tasks()
+        self.refresh_counts()
+
+    def refresh_tasks(self) -> None:
+        """Re-query the page of open tasks and the incidents awaiting dispatch (the hot path:
+        index walks bounded by the page size)."""
         self._stale = False
-        rows = self._store.board_rows(self._limit)
-        incidents = {r["id"]: r for r in self._store.query(_INCIDENTS_WITH_OPEN_TASKS)}
+        now = self._clock.now_ms()
+        f = self.current_filter()
+        conn = self._store.conn
+        self._page = qb.open_tasks(conn, f, now, self._limit)
         groups: dict[str, _Group] = {}
-        for row in rows:
+        for row in self._page.rows:
             iid = row["incident_id"]
             group = groups.get(iid)
             if group is None:
-                extra = incidents.get(iid, {})
                 incident = {
                     "id": iid,
-                    "title": labels.incident_title({**extra, "title": row["incident_title"]}),
+                    "title": labels.incident_title({**_extra(row.get("incident_extra")), "title": row["incident_title"]}),
                     "severity": row["incident_severity"],
                     "category": row["incident_category"],
                     "status": row["incident_status"],
-                    "org_unit": extra.get("org_unit"),
-                    "reported_ms": extra.get("reported_ms"),
+                    "org_unit": row["incident_org_unit"],
+                    "reported_ms": row["incident_reported_ms"],
                 }
                 group = groups[iid] = _Group(incident)
             group.tasks.append(row)
         awaiting = [
-            _Group({**inc, "title": labels.incident_title(inc)}, awaiting=True)
-            for inc in self._store.query(_OPEN_INCIDENTS_WITHOUT_TASKS, (self._limit,))
+            _Group({**inc, **_extra(inc.get("extra")), "title": labels.incident_title({**_extra(inc.get("extra")), **inc})},
+                   awaiting=True)
+            for inc in qb.awaiting_dispatch(conn, f, AWAITING_LIMIT)
         ]
         # nobody is on these yet: the most severe first, then the longest waiting
         awaiting.sort(
@@ -561,12 +627,65 @@ class LinkageBoard(ObservesHooks, QWidget):
         )
         self._set_groups(awaiting + list(groups.values()))
 
+    def refresh_counts(self) -> None:
+        """The KPI strip, and the matrix or the drill-down when shown (whole-table counts)."""
+        self._kpis_stale = False
+        now = self._clock.now_ms()
+        f = self.current_filter()
+        conn = self._store.conn
+        since = now - KPI_WINDOW_MS
+        self.kpis.show_kpis(qb.kpis(conn, f, now, since), self.tr("last 24 h"))
+        mode = self.mode()
+        if mode == "departments":
+            self.matrix.show_matrix(qb.department_matrix(conn, f, now, since))
+        elif mode == "org":
+            self.drill.show_counts(qb.org_unit_counts(conn, self._catalog, self.drill.current, f, now))
+
+    def current_filter(self) -> qb.BoardFilter:
+        """The filters chosen in the bar, the matrix and the drill-down, as one query filter."""
+        department = self.department_combo.currentData()
+        if self._seat and self.my_tasks_check.isChecked():
+            department = self._seat
+        if self._matrix_department:
+            department = self._matrix_department
+        status = self._status if self._status not in (None, "overdue") else None
+        return qb.BoardFilter(
+            department=department,
+            event_types=qb.event_types_of(self._catalog, self.category_combo.currentData()),
+            severity=self.severity_combo.currentData(),
+            level=self.level_combo.currentData(),
+            org_units=qb.subtree(self._catalog, self._org_unit),
+            statuses=(status,) if status else (),
+            overdue_only=self.overdue_check.isChecked() or self._status == "overdue",
+        )
+
+    def mode(self) -> str:
+        return MODES[self.mode_bar.currentIndex()]
+
+    def set_mode(self, mode: str) -> None:
+        """"incidents" (the tree alone), "departments" (matrix above it), "org" (drill-down)."""
+        self.mode_bar.setCurrentIndex(MODES.index(mode))
+
+    def set_seat(self, department: str | None) -> None:
+        """The department this workstation sits for (None: the command room). A seat gets a
+        "My tasks" switch, on at first, that narrows every view to its department."""
+        self._seat = department
+        self.my_tasks_check.blockSignals(True)
+        self.my_tasks_check.setVisible(department is not None)
+        self.my_tasks_check.setChecked(department is not None)
+        self.my_tasks_check.blockSignals(False)
+        self._on_filter_changed()
+
     def row_count(self) -> int:
         """Rows shown (incidents and their tasks), after the filters."""
         return sum(1 + len(g.tasks) for g in self.model.groups())
 
+    def page_total(self) -> int:
+        """Open tasks matching the filters, shown or not."""
+        return self._page.total
+
     def set_department(self, code: str | None) -> None:
-        """Show one department's tasks only (a department seat's "my tasks"), None for all."""
+        """Show one department's tasks only, None for all."""
         i = self.department_combo.findData(code)
         self.department_combo.setCurrentIndex(max(i, 0))
 
@@ -583,6 +702,14 @@ class LinkageBoard(ObservesHooks, QWidget):
         return True
 
     # ------------------------------------------------------------- internals
+    def _category_text(self, code: str) -> str:
+        return {
+            "natural": self.tr("Natural disasters"),
+            "accident": self.tr("Accidents"),
+            "health": self.tr("Public health"),
+            "social": self.tr("Social safety"),
+        }[code]
+
     def _set_groups(self, groups: list[_Group]) -> None:
         self._with_view_state(lambda: self.model.set_groups(groups))
 
@@ -606,16 +733,66 @@ class LinkageBoard(ObservesHooks, QWidget):
         groups = self.model.groups()
         tasks = sum(len(g.tasks) for g in groups)
         waiting = sum(1 for g in groups if g.awaiting)
-        self.summary_label.setText(
-            self.tr("{incidents} incidents, {tasks} open tasks, {waiting} awaiting dispatch").format(
-                incidents=len(groups), tasks=tasks, waiting=waiting
-            )
+        text = self.tr("{incidents} incidents, {tasks} open tasks, {waiting} awaiting dispatch").format(
+            incidents=len(groups), tasks=tasks, waiting=waiting
         )
+        more = self._page.more
+        if more:
+            text += self.tr(" — {more} more not shown (most urgent first)").format(more=more)
+        self.summary_label.setText(text)
+        self.more_button.setVisible(more > 0)
+
+    def _update_pick(self) -> None:
+        """Say what the matrix or the drill-down narrowed the list to."""
+        parts = []
+        if self._matrix_department:
+            dept = self._catalog.departments.get(self._matrix_department)
+            parts.append(labels.name(dept) if dept else self._matrix_department)
+        if self._status:
+            parts.append(self.tr("Overdue") if self._status == "overdue" else labels.task_status(self._status))
+        if self._org_unit:
+            unit = self._catalog.org_units.get(self._org_unit)
+            parts.append(labels.name(unit) if unit else self._org_unit)
+        self.pick_label.setText(self.tr("Showing: {what}").format(what=" · ".join(parts)) if parts else "")
+        self.pick_label.setVisible(bool(parts))
+        self.clear_pick_button.setVisible(bool(parts))
+
+    def _on_filter_changed(self, *_args) -> None:
+        self._limit = self._page_size
+        self.refresh()
+
+    def _on_mode_bar_changed(self, index: int) -> None:
+        self.summary_stack.setCurrentIndex(index)
+        self.summary_stack.setVisible(index != 0)
+        self.refresh_counts()
+
+    def _on_matrix_cell_picked(self, department: str, status: str) -> None:
+        self._matrix_department = department
+        self._status = status if status in qb.OPEN_STATUSES or status == "overdue" else None
+        self._update_pick()
+        self._on_filter_changed()
+
+    def _on_drill_unit_picked(self, code) -> None:
+        self._org_unit = code
+        self._update_pick()
+        self._on_filter_changed()
+
+    def _on_clear_pick_button_clicked(self) -> None:
+        self._matrix_department = self._status = None
+        if self._org_unit:
+            self.drill.drill_to(None)  # emits: the org filter goes with it
+        self._org_unit = None
+        self._update_pick()
+        self._on_filter_changed()
+
+    def _on_more_button_clicked(self) -> None:
+        self._limit += self._page_size
+        self.refresh_tasks()
 
     def _on_clock_timer_timeout(self) -> None:
-        if self.model.overdue_only:
-            # rows enter and leave the filter as deadlines pass
-            self._with_view_state(self.model.refilter)
+        if self.current_filter().overdue_only:
+            # rows enter the filter as deadlines pass: one bounded page query a second
+            self.refresh_tasks()
         self.model.clock_ticked(self._visible_incident_rows())
 
     def _visible_incident_rows(self) -> range:
@@ -633,14 +810,6 @@ class LinkageBoard(ObservesHooks, QWidget):
             return index.parent().row() if index.parent().isValid() else index.row()
 
         return range(top_row(first, 0), top_row(last, count - 1) + 1)
-
-    def _on_department_combo_changed(self, _index: int) -> None:
-        self._with_view_state(
-            lambda: self.model.set_filter(self.department_combo.currentData(), self.overdue_check.isChecked())
-        )
-
-    def _on_overdue_check_toggled(self, checked: bool) -> None:
-        self._with_view_state(lambda: self.model.set_filter(self.department_combo.currentData(), checked))
 
     def _on_view_activated(self, index: QModelIndex) -> None:
         incident_id = index.data(INCIDENT_ID_ROLE)
@@ -666,3 +835,16 @@ class LinkageBoard(ObservesHooks, QWidget):
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
         self.clock_timer.stop()
+
+
+def _extra(raw) -> dict:
+    """The incident's `extra` JSON (e.g. title_en), {} when absent or unreadable."""
+    if not raw:
+        return {}
+    if isinstance(raw, dict):
+        return raw
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}

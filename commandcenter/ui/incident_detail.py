@@ -35,7 +35,7 @@ from commandcenter.domain import commands, integrated, machines, sla
 from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.commands import CommandError, Op
 from commandcenter.domain.hooks import ChangeSet, Hooks
-from commandcenter.domain.levels import COLOUR_HEX, OrgLevel, ResponseLevel
+from commandcenter.domain.levels import COLOUR_HEX, OrgLevel
 from commandcenter.domain.machines import TransitionError
 from commandcenter.domain.roles import RoleError
 from commandcenter.store.db import StoreError
@@ -291,9 +291,23 @@ class IncidentDetail(ObservesHooks, QWidget):
         self.nearest_button.clicked.connect(self._on_nearest_button_clicked)
         self.nearest_label = _plain_label(self, "incidentDetailNearestList", wrap=True)
         self.nearest_label.hide()
+        self.assign_combo = QComboBox(self)
+        self.assign_combo.setObjectName("incidentDetailAssignUnit")
+        self.assign_button = QPushButton(self.tr("Assign"), self)
+        self.assign_button.setObjectName("incidentDetailAssign")
+        self.assign_button.clicked.connect(self._on_assign_button_clicked)
+        self.assign_combo.hide()
+        self.assign_button.hide()
         nearest_row = QHBoxLayout()
         nearest_row.addWidget(self.nearest_button)
+        nearest_row.addWidget(self.assign_combo)
+        nearest_row.addWidget(self.assign_button)
         nearest_row.addStretch(1)
+        self.units_label = _plain_label(self, "incidentDetailUnits", wrap=True)
+        self.cap_button = QPushButton(self.tr("Draft CAP alert…"), self)
+        self.cap_button.setObjectName("incidentDetailCap")
+        self.cap_button.clicked.connect(self._on_cap_button_clicked)
+        nearest_row.addWidget(self.cap_button)
 
         self.content = QWidget(self)
         self.content.setObjectName("incidentDetailContent")
@@ -305,6 +319,7 @@ class IncidentDetail(ObservesHooks, QWidget):
         content_layout.addWidget(self.response_panel)
         content_layout.addWidget(self.tasks_box)
         content_layout.addWidget(self.dispatch_box)
+        content_layout.addWidget(self.units_label)
         content_layout.addLayout(nearest_row)
         content_layout.addWidget(self.nearest_label)
         content_layout.addWidget(self.reports_panel)
@@ -351,6 +366,12 @@ class IncidentDetail(ObservesHooks, QWidget):
     def _concerns_us(self, changes: ChangeSet) -> bool:
         if self._incident_id in changes.entities.get("incident", ()):
             return True
+        units = list(changes.entities.get("resource", ()))
+        if units and self.store.query(
+            f"SELECT 1 FROM resources WHERE json_extract(extra, '$.incident_id') = ? AND id IN "
+            f"({','.join('?' * len(units))}) LIMIT 1", [self._incident_id, *units]
+        ):
+            return True
         for entity, table in (("log", "log"), ("report", "reports")):
             ids = list(changes.entities.get(entity, ()))
             if ids and self.store.query(
@@ -392,17 +413,63 @@ class IncidentDetail(ObservesHooks, QWidget):
     def incident_id(self) -> str | None:
         return self._incident_id
 
-    def show_nearest(self, units: list[tuple[str, float]]) -> None:
-        """List the nearest available units (name, metres), closest first, under the button."""
+    def show_nearest(self, units: list[tuple]) -> None:
+        """List the nearest available units (name, metres[, unit id]), closest first, under the
+        button; with ids, a seat that may assign units can send one to the incident."""
+        self.assign_combo.clear()
         if not units:
             self.nearest_label.setText(self.tr("No available unit with a known position."))
         else:
-            lines = [
-                f"{i}. {name}  {metres / 1000:.1f} km" if metres >= 1000 else f"{i}. {name}  {round(metres)} m"
-                for i, (name, metres) in enumerate(units, 1)
-            ]
+            lines = []
+            for i, (name, metres, *rest) in enumerate(units, 1):
+                distance = f"{metres / 1000:.1f} km" if metres >= 1000 else f"{round(metres)} m"
+                lines.append(f"{i}. {name}  {distance}")
+                if rest:
+                    self.assign_combo.addItem(f"{name}  {distance}", rest[0])
             self.nearest_label.setText("\n".join(lines))
         self.nearest_label.show()
+        can = self.assign_combo.count() > 0 and self.seat.may("resource.assign")
+        self.assign_combo.setVisible(can)
+        self.assign_button.setVisible(can)
+
+    def _on_assign_button_clicked(self) -> None:
+        unit_id = self.assign_combo.currentData()
+        if unit_id is None:
+            return
+
+        def make():
+            unit = self.store.get("resource", unit_id)
+            if unit is None:
+                raise CommandError(self.tr("The unit no longer exists."), "id")
+            return integrated.assign_unit(unit, self._fresh_incident(), self.clock.now_ms())
+
+        if self._run(self.tr("Assign"), make):
+            self.assign_combo.removeItem(self.assign_combo.currentIndex())
+
+    def open_cap_draft(self):
+        """The CAP 1.2 draft of this incident (review, edit, save as XML); the dialog."""
+        from commandcenter.ui.cap_dialog import CapDraftDialog
+
+        if self._incident is None:
+            return None
+        dialog = CapDraftDialog(self._incident, self.catalog, self, now_ms=self.clock.now_ms(), sender=self.store.user)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def _on_cap_button_clicked(self) -> None:
+        self.open_cap_draft()
+
+    def _show_units(self, incident: dict) -> None:
+        """The units at work on this incident (assigned to it, on the way, on scene)."""
+        rows = self.store.query(
+            "SELECT id, name, status FROM resources WHERE json_extract(extra, '$.incident_id') = ? "
+            "AND status IN ('assigned', 'en_route', 'on_scene') ORDER BY name", [incident["id"]])
+        if rows:
+            text = " · ".join(f"{r['name'] or r['id']} ({labels.resource_status(r['status'])})" for r in rows)
+            self.units_label.setText(self.tr("Units: {units}").format(units=text))
+        else:
+            self.units_label.setText(self.tr("Units: none assigned"))
 
     def _on_nearest_button_clicked(self) -> None:
         if self._incident_id is not None:
@@ -440,6 +507,9 @@ class IncidentDetail(ObservesHooks, QWidget):
         self._rebuild_dispatch_form(incident)
         self._rebuild_tasks()
         self.instruction_edit.setVisible(bool(self._task_rows) and any(r.buttons for r in self._task_rows.values()))
+        self._show_units(incident)
+        # an outbound warning speaks for the command center: the commander's or a dispatcher's
+        self.cap_button.setVisible(seat.role in ("commander", "dispatcher"))
         self.response_panel.update_for(incident, seat)
         self.reports_panel.update_for(
             incident,

@@ -22,6 +22,7 @@ from commandcenter.domain.roles import ROLES, Seat
 from commandcenter.store import Store
 from commandcenter.ui import labels, map_feeds
 from commandcenter.ui.alarms import AlarmPanel
+from commandcenter.ui.audit_view import AuditView
 from commandcenter.ui.board import LinkageBoard
 from commandcenter.ui.incident_detail import IncidentDetail
 from commandcenter.ui.map_view import MapView
@@ -29,7 +30,7 @@ from commandcenter.ui.notices import CommandLogPanel, NoticesPanel
 from commandcenter.ui.status import ConnectionIndicator
 from commandcenter.ui.vitals import VitalsPanel
 
-LAYOUT_VERSION = 2  # 2: the notices and command-log docks
+LAYOUT_VERSION = 3  # 2: the notices and command-log docks; 3: the audit dock
 
 
 @dataclass
@@ -103,7 +104,9 @@ class MainWindow(QMainWindow):
         self.command_log = CommandLogPanel(s.catalog, s.store, s.hooks, self)
         self.dock_notices = self._dock("dock_notices", self.tr("Notices"), self.notices)
         self.dock_log = self._dock("dock_log", self.tr("Command log"), self.command_log)
-        for dock in (self.dock_notices, self.dock_log):
+        self.audit = AuditView(s.store, s.hooks, self)
+        self.dock_audit = self._dock("dock_audit", self.tr("Audit log"), self.audit)
+        for dock in (self.dock_notices, self.dock_log, self.dock_audit):
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self.tabifyDockWidget(self.dock_detail, dock)
         self.notices.unread_changed.connect(self._on_notices_unread_changed)
@@ -274,7 +277,7 @@ class MainWindow(QMainWindow):
     def _on_detail_nearest_requested(self, incident_id: str) -> None:
         found = self.map_view.show_nearest(incident_id)
         english = labels.english()
-        self.detail.show_nearest([(map_feeds.display_name(unit, english), metres) for metres, unit in found])
+        self.detail.show_nearest([(map_feeds.display_name(unit, english), metres, unit["id"]) for metres, unit in found])
 
     def show_only(self, view: str) -> None:
         """Show one view alone (snapshot --view): the map or the vitals alone; the board with the
@@ -283,7 +286,7 @@ class MainWindow(QMainWindow):
         for name, dock in docks.items():
             dock.setVisible(name == view)
         self.dock_detail.setVisible(view == "board")
-        for dock in (self.dock_alarms, self.dock_notices, self.dock_log):
+        for dock in (self.dock_alarms, self.dock_notices, self.dock_log, self.dock_audit):
             if dock is not None:
                 dock.setVisible(False)
         if view == "board":
@@ -382,7 +385,7 @@ class MainWindow(QMainWindow):
         self._board_check.stop()
         self.save_layout()
         for widget in (self.map_view, self.vitals, self.board, self.detail, self.connection, self.alarms,
-                       self.notices, self.command_log):
+                       self.notices, self.command_log, self.audit):
             teardown = getattr(widget, "teardown_hooks", None)
             if teardown:
                 teardown()

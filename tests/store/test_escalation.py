@@ -122,3 +122,32 @@ def test_a_store_opened_for_a_seat_checks_every_command(tmp_path, catalog, clock
         assert s.query("SELECT COUNT(*) AS n FROM incidents")[0]["n"] == 0
     finally:
         s.close()
+
+
+def test_a_backlog_is_escalated_in_bounded_batches_longest_overdue_first(store, catalog, clock):
+    inc = c.report_incident(clock.now_ms(), title="x", category="waterlogging", severity="II",
+                            org_unit=COMMUNITY, lon=121.476, lat=31.2298)
+    store.execute(inc)
+    incident = store.get("incident", inc.entity_id)
+    ops = []
+    for k in range(5):  # dispatched a minute apart: the first one is the longest overdue
+        ops.append(c.dispatch_task(incident, catalog, clock.now_ms() + k * 60_000, department="water",
+                                   org_unit=COMMUNITY))
+    store.execute(ops)
+    clock.advance(24 * 60 * MINUTE_MS)
+    first = sweep(store, catalog, reports=False, limit=2)
+    assert (first.escalated, first.more) == (2, True)
+    escalated = [op.entity_id for op in ops if store.get("task", op.entity_id)["escalations"]]
+    assert escalated == [ops[0].entity_id, ops[1].entity_id]
+    assert sweep(store, catalog, reports=False, limit=2).escalated == 2
+    last = sweep(store, catalog, reports=False, limit=2)
+    assert (last.escalated, last.more) == (1, False)
+
+
+def test_a_severity_without_report_deadlines_owes_no_report(store, catalog, clock):
+    inc = c.report_incident(clock.now_ms(), title="倒树", category="fallen_tree", severity="IV",
+                            org_unit=COMMUNITY, lon=121.476, lat=31.2298)
+    store.execute(inc)
+    assert ig.next_report(store.get("incident", inc.entity_id), [], catalog.report_rules) is None
+    clock.advance(10**8)
+    assert sweep(store, catalog).reminders == 0

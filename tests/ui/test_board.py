@@ -179,3 +179,140 @@ def test_a_board_deleted_without_teardown_stops_listening(qtbot, catalog, store,
     board.deleteLater()
     qtbot.waitUntil(lambda: len(hooks.changes_did_commit) == 0, timeout=1000)
     report(store, clock)  # would raise from the deleted widget inside the commit's publish
+
+
+# ------------------------------------------------------------------ issue 5: views and KPIs
+def open_board(qtbot, catalog, store, hooks, clock, **kw):
+    widget = LinkageBoard(catalog, store, hooks, clock, **kw)
+    qtbot.addWidget(widget)
+    widget.resize(1600, 900)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def shown(board, *ids):
+    return [board.model.index_of(i).isValid() for i in ids]
+
+
+@pytest.fixture
+def two_incidents(store, catalog, clock):
+    fire = report(store, clock)  # accident, II, 南京东路街道
+    police = dispatch(store, catalog, clock, fire, department="police")
+    tree = report(store, clock, title="倒树", severity="IV", category="fallen_tree")
+    water = dispatch(store, catalog, clock, tree, department="water", org_unit="310101018001")  # 豫园's community
+    return {"police": police, "water": water}
+
+
+def test_filters_by_category_severity_and_level(qtbot, catalog, store, hooks, clock, two_incidents):
+    board = open_board(qtbot, catalog, store, hooks, clock)
+    police, water = two_incidents["police"]["id"], two_incidents["water"]["id"]
+    board.category_combo.setCurrentIndex(board.category_combo.findData("natural"))
+    assert shown(board, police, water) == [False, True]
+    board.category_combo.setCurrentIndex(board.category_combo.findData("building_fire"))
+    assert shown(board, police, water) == [True, False]
+    board.category_combo.setCurrentIndex(0)
+    board.severity_combo.setCurrentIndex(board.severity_combo.findData("IV"))
+    assert shown(board, police, water) == [False, True]
+    board.severity_combo.setCurrentIndex(0)
+    board.level_combo.setCurrentIndex(board.level_combo.findData("street"))
+    assert shown(board, police, water) == [True, False]
+    board.teardown_hooks()
+
+
+def test_kpi_strip_shows_counts_and_rates(qtbot, catalog, store, hooks, clock, two_incidents):
+    store.execute(commands.task_action(two_incidents["police"], "accept", clock.now_ms()))
+    clock.advance(61 * 60_000)  # the water task missed its 60-minute accept window
+    board = open_board(qtbot, catalog, store, hooks, clock)
+    text = {k: label.text() for k, label in board.kpis.labels.items()}
+    assert text["open"] == "Open 2"
+    assert text["overdue"] == "Overdue 1"
+    assert text["response"] == "Response 50.0%"
+    assert text["resolution"] == "Resolution 0.0%"
+    assert text["on_time"] == "On time n/a"  # nothing finished yet
+    assert text["satisfaction"] == "Satisfaction n/a"
+    board.teardown_hooks()
+
+
+def test_kpis_follow_commits(qtbot, catalog, store, hooks, clock, two_incidents):
+    board = open_board(qtbot, catalog, store, hooks, clock)
+    assert board.kpis.labels["response"].text() == "Response n/a"  # no deadline passed, none signed
+    store.execute(commands.task_action(two_incidents["police"], "accept", clock.now_ms()))
+    qtbot.waitUntil(lambda: board.kpis.labels["response"].text() == "Response 100.0%", timeout=4000)
+    board.teardown_hooks()
+
+
+def test_department_matrix_and_clicking_a_cell_filters_the_list(qtbot, catalog, store, hooks, clock, two_incidents):
+    board = open_board(qtbot, catalog, store, hooks, clock)
+    board.set_mode("departments")
+    assert board.matrix.isVisible()
+    assert board.matrix.cell_text("police", "dispatched") == "1"
+    assert board.matrix.cell_text("water", "dispatched") == "1"
+    assert board.matrix.cell_text("fire", "dispatched") == "·"
+    rect = board.matrix.cell_rect("water", "dispatched")
+    qtbot.mouseClick(board.matrix.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert shown(board, two_incidents["police"]["id"], two_incidents["water"]["id"]) == [False, True]
+    assert board.pick_label.isVisible()
+    assert catalog.departments["water"].name_zh in board.pick_label.text()
+    qtbot.mouseClick(board.clear_pick_button, Qt.MouseButton.LeftButton)
+    assert shown(board, two_incidents["police"]["id"], two_incidents["water"]["id"]) == [True, True]
+    assert not board.pick_label.isVisible()
+    board.set_mode("incidents")
+    assert not board.matrix.isVisible()
+    board.teardown_hooks()
+
+
+def test_org_drill_down_city_district_street_and_back(qtbot, catalog, store, hooks, clock, two_incidents):
+    board = open_board(qtbot, catalog, store, hooks, clock)
+    board.set_mode("org")
+    drill = board.drill
+
+    def click_unit(code):
+        row = drill.row_of(code)
+        assert row >= 0, f"{code} not listed"
+        rect = drill.table.visualRect(drill.table.model().index(row, 0))
+        qtbot.mouseClick(drill.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    assert drill.table.item(drill.row_of("310000"), 2).text() == "2"  # the city: both tasks
+    click_unit("310000")
+    click_unit("310101")  # 黄浦区
+    assert drill.table.item(drill.row_of("310101002"), 2).text() == "1"
+    assert drill.table.item(drill.row_of("310101018"), 2).text() == "1"
+    click_unit("310101018")  # 豫园街道: the list keeps only its task
+    assert shown(board, two_incidents["police"]["id"], two_incidents["water"]["id"]) == [False, True]
+    assert drill.path == ["310000", "310101", "310101018"]
+    assert [b.text() for b in drill.crumbs] == ["All", "› 上海市", "› 黄浦区", "› 豫园街道"]
+    qtbot.mouseClick(drill.crumbs[1], Qt.MouseButton.LeftButton)
+    assert drill.path == ["310000"]
+    assert shown(board, two_incidents["police"]["id"], two_incidents["water"]["id"]) == [True, True]
+    board.teardown_hooks()
+
+
+def test_my_tasks_for_a_department_seat(qtbot, catalog, store, hooks, clock, two_incidents):
+    board = open_board(qtbot, catalog, store, hooks, clock)
+    assert not board.my_tasks_check.isVisible()  # the command room has no "my tasks"
+    board.set_seat("water")
+    assert board.my_tasks_check.isVisible() and board.my_tasks_check.isChecked()
+    assert shown(board, two_incidents["police"]["id"], two_incidents["water"]["id"]) == [False, True]
+    assert board.kpis.labels["open"].text() == "Open 1"
+    board.my_tasks_check.setChecked(False)
+    assert shown(board, two_incidents["police"]["id"], two_incidents["water"]["id"]) == [True, True]
+    board.set_seat(None)
+    assert not board.my_tasks_check.isVisible()
+    board.teardown_hooks()
+
+
+def test_a_long_board_shows_a_page_and_says_how_many_more(qtbot, catalog, store, hooks, clock):
+    incident = report(store, clock)
+    tasks = []
+    for dept in ("police", "fire", "health", "water", "power"):
+        tasks.append(dispatch(store, catalog, clock, incident, department=dept))
+        clock.advance(60_000)
+    board = open_board(qtbot, catalog, store, hooks, clock, limit=2)
+    assert shown(board, *[t["id"] for t in tasks]) == [True, True, False, False, False]  # most urgent first
+    assert "3 more" in board.summary_label.text()
+    assert board.more_button.isVisible()
+    qtbot.mouseClick(board.more_button, Qt.MouseButton.LeftButton)
+    assert shown(board, *[t["id"] for t in tasks]) == [True, True, True, True, False]
+    assert "1 more" in board.summary_label.text()
+    board.teardown_hooks()

@@ -188,3 +188,20 @@ def test_an_extension_is_asked_by_the_seat_and_approved_by_the_dispatcher(panel,
     boss.show_incident(incident["id"])
     click(qtbot, boss.task_row(water).buttons["approve_extension"])
     assert store.get("task", water)["extension_until_ms"] == asked["extension_requested_ms"]
+
+
+def test_a_cap_alert_is_drafted_from_the_incident(panel, store, incident, tmp_path):
+    from commandcenter.interop.cap import parse_alert
+
+    view = panel(Seat("dispatcher"))
+    view.show_incident(incident["id"])
+    assert view.cap_button.isVisible()
+    dialog = view.open_cap_draft()
+    out = tmp_path / "alert.xml"
+    dialog.save_to(out)
+    alert = parse_alert(out, out.read_bytes())
+    assert alert.status == "Actual" and alert.infos[0].headline.startswith("延安路下立交积水")
+    dialog.close()
+    field = panel(Seat("field"))
+    field.show_incident(incident["id"])
+    assert not field.cap_button.isVisible()

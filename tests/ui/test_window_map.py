@@ -63,6 +63,14 @@ def test_nearest_available_units_are_drawn_and_listed(qtbot, window_session):
     listed = window.detail.nearest_label.text().splitlines()
     assert listed[0].startswith("1. 消防车 近") and listed[1].startswith("2. 消防车 远")
     assert "忙" not in window.detail.nearest_label.text()  # a unit on scene is not available
+    # send the nearest one: it is assigned to the incident and listed as working on it
+    assert window.detail.assign_combo.currentData() == "u-near"
+    window.detail.assign_button.click()
+    unit = store.get("resource", "u-near")
+    assert unit["status"] == "assigned" and unit["incident_id"] == iid
+    assert (unit["goal_lon"], unit["goal_lat"]) == (121.4764, 31.2298)
+    assert "消防车 近" in window.detail.units_label.text()
+    assert window.detail.assign_combo.findData("u-near") < 0
 
 
 def test_right_click_report_lands_in_the_store_and_is_shown(qtbot, window_session):
