@@ -152,6 +152,14 @@ MIGRATIONS: dict[int, list[str]] = {
         # last report? one index probe per incident
         "CREATE INDEX notices_incident ON notices(incident_id, kind, created_ms)",
         "CREATE INDEX reports_incident_kind ON reports(incident_id, kind)",
+        # the escalation sweep: tasks below city level by the deadline that escalates them, so
+        # a sweep reads only those past it (city-level ones, overdue for ever, are not in them)
+        # (keyed by when the rule may next act: the deadline, or the end of the window an
+        # escalation gave the new holder; the expressions must stay store/escalation.py's)
+        "CREATE INDEX tasks_escalate_accept ON tasks(MAX(accept_by_ms, COALESCE(next_escalation_ms, 0))) "
+        "WHERE status = 'dispatched' AND level != 'city'",
+        "CREATE INDEX tasks_escalate_finish ON tasks(MAX(COALESCE(extension_until_ms, finish_by_ms), "
+        "COALESCE(next_escalation_ms, 0))) WHERE status IN ('accepted', 'in_progress') AND level != 'city'",
     ],
 }
 
