@@ -74,6 +74,8 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
                     if story:
                         print(f"snapshot: {story}")
                 await asyncio.sleep(1.5)  # let the map canvas and the charts paint the last deltas
+                window.board.refresh()  # its counts refresh at most every 2 s: show them as of now
+                await asyncio.sleep(0.2)  # and lay out what changed
                 image = window.grab().toImage()
                 if not image.save(str(out)):
                     print(f"commandcenter: error: could not write {out}", file=sys.stderr)

@@ -4,120 +4,478 @@
 <context>
     <name>AlarmPanel</name>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="66"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="67"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="66"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="67"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="66"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="67"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="66"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="67"/>
         <source>Area</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="67"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="68"/>
         <source>Raised</source>
         <translation>已告警</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="67"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="68"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="69"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="70"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="72"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="73"/>
         <source>Dismiss…</source>
         <translation>排除…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="75"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="76"/>
         <source>Convert to incident</source>
         <translation>转为事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="225"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="231"/>
         <source>Red alarm: %1</source>
         <translation>红色告警：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="241"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="249"/>
         <source>Dismiss the alarm</source>
         <translation>排除告警</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="241"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="249"/>
         <source>Reason (required):</source>
         <translation>原因（必填）：</translation>
     </message>
 </context>
 <context>
+    <name>AuditView</name>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="42"/>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="43"/>
+        <source>Task</source>
+        <translation>工单</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="44"/>
+        <source>Unit</source>
+        <translation>力量</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="45"/>
+        <source>Alarm</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="46"/>
+        <source>Command log</source>
+        <translation>指挥日志</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="47"/>
+        <source>Notice</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="48"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="51"/>
+        <source>Reported</source>
+        <translation>上报</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="52"/>
+        <source>Response level set</source>
+        <translation>设定响应级别</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="53"/>
+        <source>Dispatched</source>
+        <translation>派单</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="54"/>
+        <source>Registered</source>
+        <translation>登记</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="55"/>
+        <source>Raised</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="56"/>
+        <source>Acknowledged</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="57"/>
+        <source>Dismissed</source>
+        <translation>排除</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="58"/>
+        <source>Converted to incident</source>
+        <translation>转为事件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="59"/>
+        <source>Written</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="60"/>
+        <source>Sent</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="61"/>
+        <source>Read</source>
+        <translation>已读</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="62"/>
+        <source>Submitted</source>
+        <translation>报送</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="65"/>
+        <source>the entry was changed after it was written</source>
+        <translation>该条目写入后被修改</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="66"/>
+        <source>entries before it were removed</source>
+        <translation>其前的条目被删除</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="67"/>
+        <source>it does not follow the previous entry</source>
+        <translation>与上一条目不衔接</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="68"/>
+        <source>the newest entries were removed</source>
+        <translation>最新的条目被删除</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="69"/>
+        <source>the log was rewritten</source>
+        <translation>日志被重写</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="70"/>
+        <source>the entry was added behind the store&apos;s back</source>
+        <translation>该条目未经本机写入（被插入）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="73"/>
+        <source>All time</source>
+        <translation>全部时间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="74"/>
+        <source>Last hour</source>
+        <translation>最近 1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="75"/>
+        <source>Last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="76"/>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="122"/>
+        <source>No.</source>
+        <translation>序号</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="123"/>
+        <source>Time (+08:00)</source>
+        <translation>时间（+08:00）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="124"/>
+        <source>User</source>
+        <translation>用户</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="125"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="126"/>
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="127"/>
+        <source>Entity</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="128"/>
+        <source>Entity id</source>
+        <translation>对象编号</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="129"/>
+        <source>Details</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="219"/>
+        <source>Search user, action, id or details</source>
+        <translation>搜索用户、操作、编号或详情</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="227"/>
+        <source>Verify chain</source>
+        <translation>校验哈希链</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="228"/>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="303"/>
+        <source>All users</source>
+        <translation>全部用户</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="304"/>
+        <source>All actions</source>
+        <translation>全部操作</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="307"/>
+        <source>All entities</source>
+        <translation>全部对象</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../commandcenter/ui/audit_view.py" line="339"/>
+        <source>Audit chain intact: %n entries checked.</source>
+        <translation>
+            <numerusform>审计链完整：已校验 %n 条。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="344"/>
+        <source>Audit chain broken at entry %1 (%2): %3</source>
+        <translation>审计链在第 %1 条处断开（%2）：%3</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../commandcenter/ui/audit_view.py" line="367"/>
+        <source>Exported %n entries to %1.</source>
+        <translation>
+            <numerusform>已导出 %n 条到 %1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="371"/>
+        <source>Export audit log</source>
+        <translation>导出审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="372"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/audit_view.py" line="379"/>
+        <source>Could not write {path}: {why}</source>
+        <translation>无法写入 {path}：{why}</translation>
+    </message>
+</context>
+<context>
     <name>BoardModel</name>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="119"/>
+        <location filename="../../commandcenter/ui/board.py" line="120"/>
         <source>Incident / department</source>
         <translation>事件 / 部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="120"/>
+        <location filename="../../commandcenter/ui/board.py" line="121"/>
         <source>Org unit</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="121"/>
+        <location filename="../../commandcenter/ui/board.py" line="122"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="122"/>
+        <location filename="../../commandcenter/ui/board.py" line="123"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="123"/>
-        <location filename="../../commandcenter/ui/board.py" line="384"/>
+        <location filename="../../commandcenter/ui/board.py" line="124"/>
+        <location filename="../../commandcenter/ui/board.py" line="350"/>
         <source>Lead</source>
         <translation>牵头</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="321"/>
+        <location filename="../../commandcenter/ui/board.py" line="287"/>
         <source>Waiting {t}</source>
         <translation>待派 {t}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/board.py" line="325"/>
+        <location filename="../../commandcenter/ui/board.py" line="291"/>
         <source>%n task(s)</source>
         <translation>
             <numerusform>%n 件工单</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="374"/>
+        <location filename="../../commandcenter/ui/board.py" line="340"/>
         <source>{name} ({level})</source>
         <translation>{name}({level})</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="379"/>
+        <location filename="../../commandcenter/ui/board.py" line="345"/>
         <source>{status}, escalated {n}x</source>
         <translation>{status},已升级 {n} 次</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="394"/>
+        <location filename="../../commandcenter/ui/board.py" line="360"/>
         <source>Overdue {t}</source>
         <translation>超时 {t}</translation>
+    </message>
+</context>
+<context>
+    <name>CapDraftDialog</name>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="56"/>
+        <source>CAP alert draft</source>
+        <translation>CAP 预警草稿</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="86"/>
+        <source>Save XML…</source>
+        <translation>保存 XML…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="89"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="93"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="94"/>
+        <source>Urgency</source>
+        <translation>紧急程度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="95"/>
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="96"/>
+        <source>Certainty</source>
+        <translation>确定程度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="97"/>
+        <source>Headline</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="98"/>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="99"/>
+        <source>Instruction</source>
+        <translation>防御指引</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="100"/>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="153"/>
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="161"/>
+        <source>Save the CAP alert</source>
+        <translation>保存 CAP 预警</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/cap_dialog.py" line="168"/>
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CommandLogPanel</name>
+    <message>
+        <location filename="../../commandcenter/ui/notices.py" line="181"/>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/notices.py" line="187"/>
+        <source>Search the log…</source>
+        <translation>搜索日志…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/notices.py" line="192"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/notices.py" line="192"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/notices.py" line="192"/>
+        <source>Who</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/notices.py" line="192"/>
+        <source>Entry</source>
+        <translation>内容</translation>
     </message>
 </context>
 <context>
@@ -146,6 +504,14 @@
         <location filename="../../commandcenter/ui/status.py" line="141"/>
         <source>Last error: {error}</source>
         <translation>最近错误:{error}</translation>
+    </message>
+</context>
+<context>
+    <name>DepartmentMatrix</name>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="125"/>
+        <source>Overdue</source>
+        <translation>超时</translation>
     </message>
 </context>
 <context>
@@ -204,129 +570,202 @@
 <context>
     <name>IncidentDetail</name>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="175"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="214"/>
         <source>Select an incident on the board or the map.</source>
         <translation>请在看板或地图上选择一个事件。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="192"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="231"/>
         <source>Severity</source>
         <translation>事件等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="193"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="232"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="194"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="233"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="195"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="239"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="234"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="270"/>
         <source>Org unit</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="196"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="235"/>
         <source>Reported</source>
         <translation>已上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="197"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="236"/>
         <source>Response</source>
         <translation>响应级别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="198"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="237"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="206"/>
-        <source>No response level</source>
-        <translation>未启动响应</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="209"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="537"/>
-        <source>Set response level</source>
-        <translation>设定响应级别</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="217"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="231"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="551"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="248"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="262"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="692"/>
         <source>Dispatch</source>
         <translation>派单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="221"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="252"/>
         <source>Choose a department…</source>
         <translation>选择部门…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="229"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="260"/>
         <source>Lead unit</source>
         <translation>牵头单位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="238"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="269"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="246"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="277"/>
         <source>Tasks</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="250"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="283"/>
+        <source>Instruction or reason (for supervise, remind, extension, feedback)…</source>
+        <translation>指示或理由（用于督办、催办、延期、反馈）…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="286"/>
         <source>No task dispatched yet.</source>
         <translation>尚未派单。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="253"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="289"/>
         <source>Nearest available units</source>
         <translation>最近的待命力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="343"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="296"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="446"/>
+        <source>Assign</source>
+        <translation>派遣</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="307"/>
+        <source>Draft CAP alert…</source>
+        <translation>起草 CAP 预警…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="421"/>
         <source>No available unit with a known position.</source>
         <translation>没有位置已知的待命力量。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="411"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="443"/>
+        <source>The unit no longer exists.</source>
+        <translation>该力量已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="470"/>
+        <source>Units: {units}</source>
+        <translation>处置力量：{units}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="472"/>
+        <source>Units: none assigned</source>
+        <translation>处置力量：尚未派遣</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="549"/>
         <source>{status} (reopened {n}x)</source>
         <translation>{status}(已重启 {n} 次)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="418"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="461"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="556"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="600"/>
         <source>{name} ({level})</source>
         <translation>{name}({level})</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="427"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="566"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="499"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="639"/>
         <source>{action}: {reason}</source>
         <translation>{action}:{reason}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="515"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="655"/>
         <source>The incident no longer exists.</source>
         <translation>该事件已不存在。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="521"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="661"/>
         <source>The task no longer exists.</source>
         <translation>该工单已不存在。</translation>
+    </message>
+</context>
+<context>
+    <name>KpiStrip</name>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="67"/>
+        <source>n/a</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="69"/>
+        <source>Open {n}</source>
+        <translation>在办 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="70"/>
+        <source>Overdue {n}</source>
+        <translation>超时 {n}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="72"/>
+        <source>Response {r}</source>
+        <translation>响应率 {r}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="73"/>
+        <source>Resolution {r}</source>
+        <translation>解决率 {r}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="74"/>
+        <source>On time {r}</source>
+        <translation>按时办结率 {r}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="75"/>
+        <source>Satisfaction {r}</source>
+        <translation>满意率 {r}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="77"/>
+        <source>{a} of {b} tasks signed for by their accept deadline</source>
+        <translation>{b} 件中 {a} 件按时签收</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="80"/>
+        <source>{a} of {b} tasks verified or closed</source>
+        <translation>{b} 件中 {a} 件已核查或办结</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="83"/>
+        <source>{a} of {b} finished tasks finished by their deadline or extension</source>
+        <translation>{b} 件办结中 {a} 件在期限（或延期）内办结</translation>
     </message>
 </context>
 <context>
@@ -481,401 +920,644 @@
         <translation>升级</translation>
     </message>
     <message>
+        <location filename="../../commandcenter/ui/labels.py" line="64"/>
+        <source>Request extension</source>
+        <translation>申请延期</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="65"/>
+        <source>Approve extension</source>
+        <translation>批准延期</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="66"/>
+        <source>Supervise</source>
+        <translation>督办</translation>
+    </message>
+    <message>
         <location filename="../../commandcenter/ui/labels.py" line="67"/>
+        <source>Follow up</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="71"/>
         <source>On time</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="68"/>
+        <location filename="../../commandcenter/ui/labels.py" line="72"/>
         <source>Due soon</source>
         <translation>即将到期</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="69"/>
+        <location filename="../../commandcenter/ui/labels.py" line="73"/>
         <source>Overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="70"/>
+        <location filename="../../commandcenter/ui/labels.py" line="74"/>
         <source>Not accepted in time</source>
         <translation>超时未签收</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="71"/>
+        <location filename="../../commandcenter/ui/labels.py" line="75"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="75"/>
+        <location filename="../../commandcenter/ui/labels.py" line="79"/>
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="76"/>
+        <location filename="../../commandcenter/ui/labels.py" line="80"/>
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="77"/>
+        <location filename="../../commandcenter/ui/labels.py" line="81"/>
         <source>Syncing</source>
         <translation>同步中</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="81"/>
+        <location filename="../../commandcenter/ui/labels.py" line="85"/>
         <source>City</source>
         <translation>市</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="82"/>
+        <location filename="../../commandcenter/ui/labels.py" line="86"/>
         <source>District</source>
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="83"/>
+        <location filename="../../commandcenter/ui/labels.py" line="87"/>
         <source>Street/Town</source>
         <translation>街镇</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="84"/>
+        <location filename="../../commandcenter/ui/labels.py" line="88"/>
         <source>Community</source>
         <translation>村居</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="88"/>
+        <location filename="../../commandcenter/ui/labels.py" line="92"/>
         <source>I Catastrophic</source>
         <translation>I 特别重大</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="89"/>
+        <location filename="../../commandcenter/ui/labels.py" line="93"/>
         <source>II Major</source>
         <translation>II 重大</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="90"/>
+        <location filename="../../commandcenter/ui/labels.py" line="94"/>
         <source>III Serious</source>
         <translation>III 较大</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="91"/>
+        <location filename="../../commandcenter/ui/labels.py" line="95"/>
         <source>IV Moderate</source>
         <translation>IV 一般</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="95"/>
+        <location filename="../../commandcenter/ui/labels.py" line="99"/>
         <source>Level 1 response</source>
         <translation>一级响应</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="96"/>
+        <location filename="../../commandcenter/ui/labels.py" line="100"/>
         <source>Level 2 response</source>
         <translation>二级响应</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="97"/>
+        <location filename="../../commandcenter/ui/labels.py" line="101"/>
         <source>Level 3 response</source>
         <translation>三级响应</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="98"/>
+        <location filename="../../commandcenter/ui/labels.py" line="102"/>
         <source>Level 4 response</source>
         <translation>四级响应</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="102"/>
+        <location filename="../../commandcenter/ui/labels.py" line="106"/>
         <source>Not in our area</source>
         <translation>属地不符</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="103"/>
+        <location filename="../../commandcenter/ui/labels.py" line="107"/>
         <source>Ownership unclear</source>
         <translation>权属不清</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="104"/>
+        <location filename="../../commandcenter/ui/labels.py" line="108"/>
         <source>Overlapping duties</source>
         <translation>职能交叉</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="108"/>
+        <location filename="../../commandcenter/ui/labels.py" line="112"/>
         <source>Available</source>
         <translation>待命</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="109"/>
+        <location filename="../../commandcenter/ui/labels.py" line="113"/>
         <source>Assigned</source>
         <translation>已指派</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="110"/>
+        <location filename="../../commandcenter/ui/labels.py" line="114"/>
         <source>En route</source>
         <translation>出动中</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="111"/>
+        <location filename="../../commandcenter/ui/labels.py" line="115"/>
         <source>On scene</source>
         <translation>已到场</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="112"/>
+        <location filename="../../commandcenter/ui/labels.py" line="116"/>
         <source>Returning</source>
         <translation>返回中</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="113"/>
+        <location filename="../../commandcenter/ui/labels.py" line="117"/>
         <source>Out of service</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="117"/>
+        <location filename="../../commandcenter/ui/labels.py" line="121"/>
         <source>Police car</source>
         <translation>警车</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="118"/>
+        <location filename="../../commandcenter/ui/labels.py" line="122"/>
         <source>Fire engine</source>
         <translation>消防车</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="119"/>
+        <location filename="../../commandcenter/ui/labels.py" line="123"/>
         <source>Ambulance</source>
         <translation>救护车</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="120"/>
+        <location filename="../../commandcenter/ui/labels.py" line="124"/>
         <source>Patrol</source>
         <translation>巡逻队</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="121"/>
+        <location filename="../../commandcenter/ui/labels.py" line="125"/>
         <source>Pump truck</source>
         <translation>排涝车</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="122"/>
+        <location filename="../../commandcenter/ui/labels.py" line="126"/>
         <source>Power repair van</source>
         <translation>电力抢修车</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="126"/>
+        <location filename="../../commandcenter/ui/labels.py" line="130"/>
         <source>Hospital</source>
         <translation>医院</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="127"/>
+        <location filename="../../commandcenter/ui/labels.py" line="131"/>
         <source>Shelter</source>
         <translation>应急避难场所</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="128"/>
+        <location filename="../../commandcenter/ui/labels.py" line="132"/>
         <source>School</source>
         <translation>学校</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="132"/>
+        <location filename="../../commandcenter/ui/labels.py" line="136"/>
         <source>Kind</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="133"/>
+        <location filename="../../commandcenter/ui/labels.py" line="137"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="134"/>
+        <location filename="../../commandcenter/ui/labels.py" line="138"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="135"/>
+        <location filename="../../commandcenter/ui/labels.py" line="139"/>
         <source>Area</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="136"/>
+        <location filename="../../commandcenter/ui/labels.py" line="140"/>
         <source>Updated</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="137"/>
+        <location filename="../../commandcenter/ui/labels.py" line="141"/>
         <source>Heading</source>
         <translation>航向</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="138"/>
+        <location filename="../../commandcenter/ui/labels.py" line="142"/>
         <source>Indicator</source>
         <translation>指标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="139"/>
+        <location filename="../../commandcenter/ui/labels.py" line="143"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="140"/>
+        <location filename="../../commandcenter/ui/labels.py" line="144"/>
         <source>Capacity</source>
         <translation>容量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="141"/>
+        <location filename="../../commandcenter/ui/labels.py" line="145"/>
         <source>Stream</source>
         <translation>视频流</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="142"/>
-        <location filename="../../commandcenter/ui/labels.py" line="169"/>
+        <location filename="../../commandcenter/ui/labels.py" line="146"/>
+        <location filename="../../commandcenter/ui/labels.py" line="173"/>
         <source>no data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="143"/>
+        <location filename="../../commandcenter/ui/labels.py" line="147"/>
         <source>Alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="153"/>
+        <location filename="../../commandcenter/ui/labels.py" line="157"/>
         <source>Raised</source>
         <translation>已告警</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="154"/>
+        <location filename="../../commandcenter/ui/labels.py" line="158"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="155"/>
+        <location filename="../../commandcenter/ui/labels.py" line="159"/>
         <source>Converted to incident</source>
         <translation>已转事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="156"/>
+        <location filename="../../commandcenter/ui/labels.py" line="160"/>
         <source>Dismissed</source>
         <translation>已排除</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="157"/>
+        <location filename="../../commandcenter/ui/labels.py" line="161"/>
         <source>Cleared</source>
         <translation>已解除</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="161"/>
+        <location filename="../../commandcenter/ui/labels.py" line="165"/>
         <source>Red</source>
         <translation>红色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="162"/>
+        <location filename="../../commandcenter/ui/labels.py" line="166"/>
         <source>Orange</source>
         <translation>橙色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="163"/>
+        <location filename="../../commandcenter/ui/labels.py" line="167"/>
         <source>Yellow</source>
         <translation>黄色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="164"/>
+        <location filename="../../commandcenter/ui/labels.py" line="168"/>
         <source>Blue</source>
         <translation>蓝色</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="168"/>
+        <location filename="../../commandcenter/ui/labels.py" line="172"/>
         <source>Awaiting dispatch</source>
         <translation>待派单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="170"/>
+        <location filename="../../commandcenter/ui/labels.py" line="174"/>
         <source>stale</source>
         <translation>数据中断</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="221"/>
+        <source>Commander</source>
+        <translation>指挥长</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="222"/>
+        <source>Dispatcher</source>
+        <translation>调度员</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="223"/>
+        <source>Department seat</source>
+        <translation>部门席位</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="224"/>
+        <source>Field command post</source>
+        <translation>前方指挥部</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="225"/>
+        <source>Observer</source>
+        <translation>观察员</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="226"/>
+        <source>System</source>
+        <translation>系统</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="229"/>
+        <source>Initial report</source>
+        <translation>初报</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="230"/>
+        <source>Update report</source>
+        <translation>续报</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="231"/>
+        <source>Final report</source>
+        <translation>终报</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="234"/>
+        <source>Decision</source>
+        <translation>决策</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="235"/>
+        <source>Response level</source>
+        <translation>响应级别</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="236"/>
+        <source>Dispatch</source>
+        <translation>派单</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="237"/>
+        <location filename="../../commandcenter/ui/labels.py" line="243"/>
+        <source>Escalation</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="238"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="239"/>
+        <location filename="../../commandcenter/ui/labels.py" line="245"/>
+        <source>Supervision</source>
+        <translation>督办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="240"/>
+        <source>Note</source>
+        <translation>记事</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="244"/>
+        <source>Report overdue</source>
+        <translation>催报</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="246"/>
+        <source>Reminder</source>
+        <translation>催办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="249"/>
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="250"/>
+        <source>Basically satisfied</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="251"/>
+        <source>Unsatisfied</source>
+        <translation>不满意</translation>
     </message>
 </context>
 <context>
     <name>LinkageBoard</name>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="439"/>
+        <location filename="../../commandcenter/ui/board.py" line="418"/>
+        <source>Incidents</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="418"/>
+        <source>Departments × status</source>
+        <translation>部门 × 状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="418"/>
+        <source>Org levels</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="423"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="445"/>
+        <location filename="../../commandcenter/ui/board.py" line="431"/>
+        <source>All categories</source>
+        <translation>全部类别</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="439"/>
+        <source>All severities</source>
+        <translation>全部等级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="444"/>
+        <source>All levels</source>
+        <translation>全部层级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="447"/>
         <source>Overdue only</source>
         <translation>只看超时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="471"/>
+        <location filename="../../commandcenter/ui/board.py" line="449"/>
+        <source>My tasks</source>
+        <translation>我的工单</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="455"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="460"/>
+        <source>Show more</source>
+        <translation>显示更多</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="504"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="610"/>
+        <location filename="../../commandcenter/ui/board.py" line="637"/>
+        <source>last 24 h</source>
+        <translation>近 24 小时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="707"/>
+        <source>Natural disasters</source>
+        <translation>自然灾害</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="708"/>
+        <source>Accidents</source>
+        <translation>事故灾难</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="709"/>
+        <source>Public health</source>
+        <translation>公共卫生事件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="710"/>
+        <source>Social safety</source>
+        <translation>社会安全事件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="736"/>
         <source>{incidents} incidents, {tasks} open tasks, {waiting} awaiting dispatch</source>
         <translation>事件 {incidents} 起,在办工单 {tasks} 件,待派单 {waiting} 起</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="741"/>
+        <source> — {more} more not shown (most urgent first)</source>
+        <translation>——另有 {more} 件未显示（按紧急程度排序）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="752"/>
+        <source>Overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="756"/>
+        <source>Showing: {what}</source>
+        <translation>当前显示：{what}</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="68"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="72"/>
         <source>Command Center</source>
         <translation>城市运行应急指挥中心</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="78"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="82"/>
         <source>Map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="79"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="83"/>
         <source>City vital signs</source>
         <translation>城市体征</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="80"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="84"/>
         <source>Linkage board</source>
         <translation>联动看板</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="81"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="85"/>
         <source>Incident</source>
         <translation>事件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="88"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="92"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="135"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="105"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="346"/>
+        <source>Notices</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="106"/>
+        <source>Command log</source>
+        <translation>指挥日志</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="108"/>
+        <source>Audit log</source>
+        <translation>审计日志</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="157"/>
         <source>LIVE</source>
         <translation>实战</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="136"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="158"/>
         <source>DEMO: simulated city</source>
         <translation>演示:模拟城市</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="137"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="159"/>
         <source>EXERCISE EXERCISE EXERCISE</source>
         <translation>演练 演练 演练</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="203"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="225"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="223"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="245"/>
         <source>Selection</source>
         <translation>选区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="235"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="257"/>
         <source>Report an incident here…</source>
         <translation>在此处上报事件…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="253"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="275"/>
         <source>Area: %1</source>
         <translation>区域：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="299"/>
+        <source>&amp;Seat</source>
+        <translation>席位(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="339"/>
+        <source>Seat: {seat}</source>
+        <translation>席位：{seat}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="346"/>
+        <source>Notices ({n})</source>
+        <translation>通知（{n}）</translation>
     </message>
 </context>
 <context>
@@ -997,6 +1679,62 @@
     </message>
 </context>
 <context>
+    <name>NoticesPanel</name>
+    <message>
+        <location filename="../../commandcenter/ui/notices.py" line="78"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/notices.py" line="78"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/notices.py" line="78"/>
+        <source>To</source>
+        <translation>发往</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/notices.py" line="78"/>
+        <source>Notice</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/notices.py" line="82"/>
+        <source>Mark read</source>
+        <translation>标为已读</translation>
+    </message>
+</context>
+<context>
+    <name>OrgDrillDown</name>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="166"/>
+        <source>Org unit</source>
+        <translation>属地</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="166"/>
+        <source>Level</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="166"/>
+        <source>Open</source>
+        <translation>在办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="166"/>
+        <source>Overdue</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board_views.py" line="219"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+</context>
+<context>
     <name>ReportDialog</name>
     <message>
         <location filename="../../commandcenter/ui/report_dialog.py" line="79"/>
@@ -1065,6 +1803,88 @@
         <location filename="../../commandcenter/ui/report_dialog.py" line="218"/>
         <source>{field}: {reason}</source>
         <translation>{field}：{reason}</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsPanel</name>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="160"/>
+        <source>Reports</source>
+        <translation>报告（初报 / 续报 / 终报）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="175"/>
+        <source>What happened, what is being done, what is needed</source>
+        <translation>发生了什么、正在做什么、需要什么</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="177"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="241"/>
+        <source>File report</source>
+        <translation>报送</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="218"/>
+        <source>No report owed.</source>
+        <translation>暂无应报报告。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="225"/>
+        <source>{what} overdue by {t}</source>
+        <translation>{what}已超时 {t}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="228"/>
+        <source>{what} due in {t}</source>
+        <translation>{what}剩余 {t}</translation>
+    </message>
+</context>
+<context>
+    <name>ResponsePanel</name>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="51"/>
+        <source>Response level and plan</source>
+        <translation>响应级别与预案</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="62"/>
+        <source>End the response</source>
+        <translation>结束响应</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="67"/>
+        <source>Why (goes to the command log)</source>
+        <translation>理由（记入指挥日志）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="68"/>
+        <source>Decide</source>
+        <translation>决定</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="91"/>
+        <source>Now: {level} under {plan}</source>
+        <translation>当前：{level}（{plan}）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="95"/>
+        <source>Now: no response level</source>
+        <translation>当前：未启动响应</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="133"/>
+        <source>No new tasks: the plan&apos;s departments are already at work.</source>
+        <translation>无新增任务：预案涉及的部门均已在办。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="140"/>
+        <source>Dispatches {n}: {names}</source>
+        <translation>将派发 {n} 项：{names}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="151"/>
+        <source>Response level</source>
+        <translation>响应级别</translation>
     </message>
 </context>
 <context>
@@ -1211,6 +2031,25 @@
     </message>
 </context>
 <context>
+    <name>TimelinePanel</name>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="250"/>
+        <source>Command log</source>
+        <translation>指挥日志</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="261"/>
+        <source>Record a decision or a note…</source>
+        <translation>记录决策或事项…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/joint_command.py" line="263"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="296"/>
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+</context>
+<context>
     <name>VideoPanel</name>
     <message>
         <location filename="../../commandcenter/ui/video_panel.py" line="45"/>
@@ -1266,22 +2105,52 @@
 <context>
     <name>_TaskRow</name>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="73"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="81"/>
         <source>{name} ({level})</source>
         <translation>{name}({level})</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="79"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="86"/>
         <source>Lead</source>
         <translation>牵头</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="81"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="86"/>
+        <source>Co-operating</source>
+        <translation>协办</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="89"/>
+        <source>Escalated x{n} (from {unit})</source>
+        <translation>已升级 {n} 次（自{unit}）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="92"/>
+        <source>Supervised: {text}</source>
+        <translation>督办：{text}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="94"/>
+        <source>Extension asked until {t}</source>
+        <translation>申请延期至 {t}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="96"/>
+        <source>Follow-up: {s}</source>
+        <translation>回访：{s}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="98"/>
         <source>Returned: {reason}</source>
         <translation>已退单:{reason}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="101"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="127"/>
+        <source> h</source>
+        <translation> 小时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="140"/>
         <source>Reason for return…</source>
         <translation>退单理由…</translation>
     </message>
