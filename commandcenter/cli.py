@@ -67,6 +67,27 @@ def _tiles_url(text: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _seat(text: str):
+    """--seat ROLE or seat:DEPARTMENT (a department's seat)."""
+    from commandcenter.domain.roles import ROLES, Seat
+
+    role, _, department = text.partition(":")
+    try:
+        seat = Seat(role, department or None)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--seat must be one of {', '.join(r for r in ROLES if r != 'seat')} or seat:DEPARTMENT, got {text!r}"
+        ) from None
+    if seat.department is not None:
+        from commandcenter.catalog import load_catalog
+
+        known = load_catalog().departments
+        if seat.department not in known:
+            raise argparse.ArgumentTypeError(
+                f"--seat: unknown department {seat.department!r} (known: {', '.join(known)})")
+    return seat
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", metavar="DIR", help="folder for all state (default: the user's data folder)")
@@ -77,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     client.add_argument("--tiles-url", metavar="URL", type=_tiles_url, default=None,
                         help="online map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png "
                              "(default: settings map/tiles_url, else offline only)")
+    client.add_argument("--seat", metavar="ROLE", type=_seat, default=None,
+                        help="who sits here: commander, dispatcher, field, observer, or seat:DEPARTMENT "
+                             "(e.g. seat:water); remembered (default: the Seat menu's last choice, else commander)")
 
     parser = _Parser(prog="commandcenter", description="City emergency command center client.",
                      parents=[common, client])
@@ -173,10 +197,11 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             lang=args.lang,
             tiles_url=args.tiles_url,
+            seat=args.seat,
         )
     from commandcenter.ui.app import run_client
 
-    return run_client(data, platform_url=args.platform, lang=args.lang, tiles_url=args.tiles_url)
+    return run_client(data, platform_url=args.platform, lang=args.lang, tiles_url=args.tiles_url, seat=args.seat)
 
 
 def _export_situation(args: argparse.Namespace, data: DataDir) -> int:

@@ -30,6 +30,9 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         (["demo", "--lang", "fr"], "--lang"),
         (["demo", "--tiles-url", "ftp://tiles.example/{z}/{x}/{y}.png"], "--tiles-url"),
         (["--tiles-url", "https://tiles.example/static.png"], "--tiles-url"),
+        (["--seat", "janitor"], "--seat"),
+        (["--seat", "seat"], "--seat"),
+        (["demo", "--seat", "seat:navy"], "--seat: unknown department 'navy'"),
         (["platform"], "platform_command"),
         (["fly"], "invalid choice"),
     ],
@@ -44,6 +47,15 @@ def test_bad_arguments_exit_2_with_one_line_and_change_nothing(argv, words, tmp_
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and err.startswith("commandcenter") and words in err, err
     assert not data.exists()
+
+
+def test_a_seat_is_a_role_or_a_departments_seat():
+    from commandcenter.cli import build_parser
+    from commandcenter.domain.roles import Seat
+
+    assert build_parser().parse_args(["--seat", "seat:water"]).seat == Seat("seat", "water")
+    assert build_parser().parse_args(["demo", "--seat", "observer"]).seat == Seat("observer")
+    assert build_parser().parse_args([]).seat is None
 
 
 def test_an_unusable_data_dir_is_named(tmp_path, capsys):

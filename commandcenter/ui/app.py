@@ -326,10 +326,17 @@ def _tiles_url(given: str | None, settings) -> str | None:
 
 
 def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "zh_CN",
-               mode: str = "live", tiles_url: str | None = None) -> int:
+               mode: str = "live", tiles_url: str | None = None, seat=None) -> int:
     prepare_environment()
     setup_logging(data)
     app = create_qapp(lang)
+    if seat is not None:  # --seat: as if chosen in the Seat menu
+        from PySide6.QtCore import QSettings
+
+        settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)
+        settings.setValue("seat/role", seat.role)
+        settings.setValue("seat/department", seat.department or "")
+        settings.sync()
     if platform_url is None:
         from PySide6.QtCore import QSettings
 
@@ -361,7 +368,7 @@ def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "z
 
 
 def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 0, lang: str = "zh_CN",
-             tiles_url: str | None = None) -> int:
+             tiles_url: str | None = None, seat=None) -> int:
     """The embedded platform with the city simulator, and the client connected to it.
 
     Its state lives in DATA_DIR/demo: a simulated city never mixes with a live cache.
@@ -378,7 +385,7 @@ def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 
         return 1
     print(f"demo: platform at {url}, scenario {scenario.name}, {speed:g}x", flush=True)
     try:
-        return run_client(data, platform_url=url, lang=lang, mode="demo", tiles_url=tiles_url)
+        return run_client(data, platform_url=url, lang=lang, mode="demo", tiles_url=tiles_url, seat=seat)
     finally:
         platform.stop()
 

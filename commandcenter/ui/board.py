@@ -8,6 +8,8 @@ dispatch", so a new report is never invisible on the board.
 """
 from __future__ import annotations
 
+import functools
+
 import json
 from dataclasses import dataclass, field
 
@@ -103,6 +105,24 @@ def _severity_rank(code: str | None) -> int:
         return Severity.parse(code).info.rank if code else 9
     except KeyError:
         return 9
+
+
+@functools.lru_cache(maxsize=None)
+def _colour(hex_colour: str) -> QColor:
+    """Colours and brushes the model hands out thousands of times a second, made once."""
+    return QColor(hex_colour)
+
+
+@functools.lru_cache(maxsize=None)
+def _brush(hex_colour: str) -> QBrush:
+    return QBrush(QColor(hex_colour))
+
+
+@functools.lru_cache(maxsize=1)
+def _bold_font() -> QFont:
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 class BoardModel(QAbstractItemModel):
@@ -255,16 +275,14 @@ class BoardModel(QAbstractItemModel):
         if role == CLOCK_STATE_ROLE:
             return "awaiting_dispatch" if group.awaiting else self._worst_state(group)
         if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return _bold_font()
         if role == Qt.ItemDataRole.DecorationRole and column == COL_TITLE:
-            return QColor(labels.severity_colour(inc.get("severity")))
+            return _colour(labels.severity_colour(inc.get("severity")))
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL_STATUS and group.awaiting:
-                return QBrush(QColor(CLOCK_COLOURS["awaiting_dispatch"]))
+                return _brush(CLOCK_COLOURS["awaiting_dispatch"])
             if column == COL_TIME_LEFT and not group.awaiting:
-                return QBrush(QColor(CLOCK_COLOURS[self._worst_state(group)]))
+                return _brush(CLOCK_COLOURS[self._worst_state(group)])
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_TITLE:
@@ -309,14 +327,14 @@ class BoardModel(QAbstractItemModel):
         if role == CLOCK_STATE_ROLE:
             return state
         if role == Qt.ItemDataRole.BackgroundRole:
-            return QBrush(QColor(OVERDUE_BACKGROUND)) if state in OVERDUE_STATES else None
+            return _brush(OVERDUE_BACKGROUND) if state in OVERDUE_STATES else None
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL_TIME_LEFT:
-                return QBrush(QColor(CLOCK_COLOURS.get(state, COLOUR_HEX["stale"])))
+                return _brush(CLOCK_COLOURS.get(state, COLOUR_HEX["stale"]))
             return None
         if role == Qt.ItemDataRole.DecorationRole and column == COL_TITLE:
             dept = self._catalog.departments.get(task["department"])
-            return QColor(dept.colour) if dept else None
+            return _colour(dept.colour) if dept else None
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == COL_TITLE:
                 dept = self._catalog.departments.get(task["department"])

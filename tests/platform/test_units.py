@@ -201,3 +201,39 @@ def test_the_platform_streams_positions_and_back_fills_them(tmp_path):
     parsed = parse_positions(backfill)
     assert not parsed.problems and len(parsed.positions) >= 5
     assert bad.status_code == 400 and bad.json()["parameter"] == "since_ms"
+
+
+def test_a_unit_a_client_assigns_to_an_incident_drives_there_and_forgets_it_on_release(catalog, tmp_path):
+    from commandcenter.domain import integrated
+
+    storage = PlatformStorage(tmp_path / "p.db")
+    try:
+        fleet = Fleet(catalog, 20, seed="assign")
+        runner = FleetRunner(fleet, storage)
+        runner.register(NOW_MS)
+        uid = next(u.id for u in fleet.units if u.status == "available")
+        goal = (121.4764, 31.2298)  # the incident: 南京东路 community
+        incident = {"id": "inc-1", "status": "responding", "lon": goal[0], "lat": goal[1]}
+        op = integrated.assign_unit(storage.get("resource", uid), incident, NOW_MS)
+        storage.submit(op, NOW_MS, node_id="client")
+        status, seen_goal = runner.statuses()[uid]
+        assert status == "assigned" and seen_goal == goal
+        fleet.adopt(uid, status, goal=seen_goal)
+        arrived = released = False
+        for i in range(2000):
+            _, transitions = fleet.step(30.0, NOW_MS + i * 1000)
+            mine = [t for t in transitions if t[0] == uid]
+            if mine:
+                runner.commit(mine, NOW_MS + i * 1000)
+            if any(action == "arrive" for _, action, _ in mine):
+                unit = fleet.unit(uid)
+                assert math.dist((unit.lon, unit.lat), goal) < 0.002  # on scene at the incident
+                arrived = True
+            if any(action == "release" for _, action, _ in mine):
+                released = True
+                break
+        assert arrived and released
+        doc = storage.get("resource", uid)
+        assert doc["status"] == "available" and doc.get("incident_id") is None
+    finally:
+        storage.close()
