@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from commandcenter.domain import machines
 from commandcenter.domain.catalog import Catalog
-from commandcenter.domain.commands import CommandError, Op, dispatch_task, sla_keys
+from commandcenter.domain.commands import CommandError, Op, dispatch_task, sla_keys, task_action
 from commandcenter.domain.ids import uuid7
 from commandcenter.domain.levels import OrgLevel, ResponseLevel
 from commandcenter.domain.plans import NAMESPACE, LEVEL_CODES, ResponsePlan, decision_log_id, plan_task_id
@@ -133,6 +133,57 @@ def follow_up_task(row: dict, now_ms: int, *, satisfaction: str, note: str = "")
         {"followed_up_ms": now_ms, "satisfaction": satisfaction, "updated_ms": now_ms}, row["version"],
         note=note,
     )
+
+
+def arbitrate_return(
+    task: dict, incident: dict, catalog: Catalog, now_ms: int, *, department: str | None = None,
+    org_unit: str | None = None, user: str | None = None, role: str | None = None, note: str = "",
+) -> list[Op]:
+    """审定 then 重派: a returned task goes back to the same department and org unit (the return
+    is overruled) or to the ones the dispatcher names, with deadlines that start now; the
+    decision goes to the command log with the reason the department gave."""
+    from commandcenter.domain.machines import RETURN_REASONS
+
+    department = department or task["department"]
+    org_unit = org_unit or task["org_unit"]
+    fresh = dispatch_task(incident, catalog, now_ms, department=department, org_unit=org_unit,
+                          lead=bool(task.get("lead"))).fields
+    op = task_action(task, "redispatch", now_ms,
+                     **{k: fresh[k] for k in ("department", "org_unit", "level", "accept_by_ms", "finish_by_ms")})
+    reason = RETURN_REASONS.get(task.get("return_reason") or "", ("", ""))[0]
+    old_dept = catalog.departments.get(task["department"])
+    new_dept = catalog.departments.get(department)
+    new_unit = catalog.org_units.get(org_unit)
+    same = (department, org_unit) == (task["department"], task["org_unit"])
+    text = (f"【审定】{old_dept.name_zh if old_dept else task['department']}退单（{reason or '无理由'}）"
+            + ("不予认可，原单重派" if same else
+               f"，改派{new_dept.name_zh if new_dept else department}（{new_unit.name_zh if new_unit else org_unit}）")
+            + (f"。{note.strip()}" if note.strip() else ""))
+    return [op, write_log(now_ms, text=text, kind="decision", incident_id=task["incident_id"], user=user, role=role,
+                          mode=task.get("mode", "live"), task_id=task["id"])]
+
+
+def remind_task(task: dict, catalog: Catalog, now_ms: int, *, text: str = "") -> list[Op]:
+    """催办: counted on the task and sent to the department at its org unit as a notice."""
+    op = task_action(task, "remind", now_ms)
+    dept = catalog.departments.get(task["department"])
+    body = f"【催办】请{dept.name_zh if dept else task['department']}加快办理" + (f"：{text.strip()}" if text.strip() else "")
+    return [op, send_notice(now_ms, org_unit=task["org_unit"], department=task["department"], kind="reminder",
+                            text=body, task_id=task["id"], incident_id=task["incident_id"], mode=task.get("mode", "live"))]
+
+
+def supervise_with_notice(task: dict, catalog: Catalog, now_ms: int, *, text: str, user: str | None = None) -> list[Op]:
+    """督办: the supervision on the task, a notice to the department and an entry in the log."""
+    op = supervise_task(task, now_ms, text=text)
+    dept = catalog.departments.get(task["department"])
+    body = f"【督办】{dept.name_zh if dept else task['department']}：{text.strip()}"
+    return [
+        op,
+        send_notice(now_ms, org_unit=task["org_unit"], department=task["department"], kind="supervision", text=body,
+                    task_id=task["id"], incident_id=task["incident_id"], mode=task.get("mode", "live")),
+        write_log(now_ms, text=body, kind="supervision", incident_id=task["incident_id"], user=user, role="commander",
+                  mode=task.get("mode", "live"), task_id=task["id"]),
+    ]
 
 
 def dispatch_joint(

@@ -36,7 +36,7 @@ _DISPATCHER = frozenset(
         "resource.leave", "resource.release", "resource.disable", "resource.restore",
         "alarm.acknowledge", "alarm.dismiss", "alarm.convert", "alarm.raise", "alarm.cap_update",
         "alarm.clear",
-        "report.submit", "log.write", "notice.read",
+        "report.submit", "log.write", "notice.read", "notice.send",
     }
 )
 _SEAT = frozenset(

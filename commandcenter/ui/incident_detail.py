@@ -709,7 +709,7 @@ class IncidentDetail(ObservesHooks, QWidget):
             if action == "return":
                 return commands.task_action(task, "return", now, reason=reason)
             if action == "supervise":
-                return integrated.supervise_task(task, now, text=instruction)
+                return integrated.supervise_with_notice(task, self.catalog, now, text=instruction, user=self.store.user)
             if action == "follow_up":
                 return integrated.follow_up_task(task, now, satisfaction=satisfaction, note=instruction)
             if action == "request_extension":
@@ -719,19 +719,20 @@ class IncidentDetail(ObservesHooks, QWidget):
             if action == "feedback" and instruction:
                 return commands.task_action(task, "feedback", now, note=instruction)
             if action == "redispatch":
-                # same department and unit, with deadlines that start now
-                fresh = commands.dispatch_task(
-                    self._fresh_incident(), self.catalog, now,
-                    department=task["department"], org_unit=task["org_unit"], lead=bool(task.get("lead")),
-                ).fields
-                return commands.task_action(
-                    task, "redispatch", now,
-                    **{k: fresh[k] for k in ("department", "org_unit", "level", "accept_by_ms", "finish_by_ms")},
+                # 审定: to the department and unit chosen in the dispatch form, else the same
+                # ones (the return is overruled); deadlines start now; logged
+                return integrated.arbitrate_return(
+                    task, self._fresh_incident(), self.catalog, now,
+                    department=self.department_combo.currentData(),
+                    org_unit=self.org_unit_combo.currentData() if self.department_combo.currentData() else None,
+                    user=self.store.user, role=self.seat.role, note=instruction,
                 )
+            if action == "remind":
+                return integrated.remind_task(task, self.catalog, now, text=instruction)
             return commands.task_action(task, action, now)
 
-        if self._run(labels.task_action(action), make) and action in ("supervise", "follow_up",
-                                                                      "request_extension", "feedback"):
+        if self._run(labels.task_action(action), make) and action in ("supervise", "follow_up", "remind",
+                                                                      "request_extension", "feedback", "redispatch"):
             self.instruction_edit.clear()
 
     # ------------------------------------------------------------ visibility

@@ -205,3 +205,36 @@ def test_a_cap_alert_is_drafted_from_the_incident(panel, store, incident, tmp_pa
     field = panel(Seat("field"))
     field.show_incident(incident["id"])
     assert not field.cap_button.isVisible()
+
+
+def test_a_return_is_arbitrated_to_another_department_and_logged(panel, store, catalog, clock, incident, qtbot):
+    tasks = joint(store, catalog, clock, incident)
+    urban = tasks["urban_mgmt"]["id"]
+    store.execute(commands.task_action(store.get("task", urban), "return", clock.now_ms(), reason="overlapping_duty"))
+    view = panel(Seat("dispatcher"))
+    view.show_incident(incident["id"])
+    choose(view.department_combo, "housing")
+    choose(view.org_unit_combo, STREET)
+    clock.advance(60_000)
+    click(qtbot, view.task_row(urban).buttons["redispatch"])
+    row = store.get("task", urban)
+    assert (row["status"], row["department"], row["org_unit"]) == ("dispatched", "housing", STREET)
+    assert row["dispatched_ms"] == clock.now_ms() and row["return_reason"] is None
+    entry = store.query("SELECT kind, text FROM log WHERE kind = 'decision'")[0]
+    assert "审定" in entry["text"] and "职能交叉" in entry["text"] and "住建" in entry["text"]
+
+
+def test_reminders_and_supervision_reach_the_department_as_notices(panel, store, catalog, clock, incident, qtbot):
+    tasks = joint(store, catalog, clock, incident)
+    water = tasks["water"]["id"]
+    view = panel()
+    view.show_incident(incident["id"])
+    view.instruction_edit.setText("30分钟内到场")
+    click(qtbot, view.task_row(water).buttons["remind"])
+    assert store.get("task", water)["reminders"] == 1
+    view.instruction_edit.setText("22时前排干")
+    click(qtbot, view.task_row(water).buttons["supervise"])
+    notices = store.query("SELECT kind, department, text FROM notices ORDER BY created_ms, kind")
+    assert [(n["kind"], n["department"]) for n in notices] == [("reminder", "water"), ("supervision", "water")]
+    assert "30分钟内到场" in notices[0]["text"] and "22时前排干" in notices[1]["text"]
+    assert store.query("SELECT kind FROM log")[0]["kind"] == "supervision"
