@@ -255,6 +255,7 @@ class MainWindow(QMainWindow):
         menu = QMenu(self)
         menu.setObjectName("map_context_menu")
         action = menu.addAction(self.tr("Report an incident here…"))
+        action.setEnabled(self.services.store.seat.may("incident.report"))  # not for an observer or a seat
         action.triggered.connect(lambda: self.report_at(lon, lat))
         menu.popup(QCursor.pos())
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from commandcenter.domain import commands
 from commandcenter.domain.catalog import Catalog, OrgUnit
 from commandcenter.domain.commands import CommandError
+from commandcenter.domain.roles import RoleError
 from commandcenter.domain.levels import COLOUR_HEX, OrgLevel, Severity
 from commandcenter.store.db import StoreError
 from commandcenter.ui import labels
@@ -200,7 +201,7 @@ class ReportDialog(QDialog):
         except CommandError as exc:
             self._show_error(self._field_name(exc.field), str(exc), exc.field)
             return False
-        except StoreError as exc:
+        except (StoreError, RoleError) as exc:
             self._show_error(self.tr("Report"), str(exc), None)
             return False
         self.incident_id = op.entity_id

@@ -93,6 +93,17 @@ def test_right_click_report_lands_in_the_store_and_is_shown(qtbot, window_sessio
     assert row["org_unit"] == community.code and row["title"] == "右键上报：路面积水"
     qtbot.waitUntil(lambda: window.detail.title_label.text() == "右键上报：路面积水", timeout=5000)
     wait_js(qtbot, window.map_view, f"ccMap.points.incidents.has({json.dumps(row['id'])})", True)
+    # an observer's menu offers no report; a form opened anyway is refused by the store
+    from commandcenter.domain.roles import Seat
+
+    window.set_seat(Seat("observer"))
+    window.map_view.context_requested.emit(*community.center)
+    menus = [m for m in window.findChildren(QMenu, "map_context_menu") if m.isVisible()]
+    assert menus and not menus[-1].actions()[0].isEnabled()
+    dialog = window.report_at(*community.center)
+    dialog.title_edit.setText("观察员上报")
+    assert dialog.submit() is False and dialog.incident_id is None
+    window.set_seat(Seat())
 
 
 def test_a_box_drawn_on_the_map_lists_what_is_inside_in_the_selection_dock(qtbot, window_session):
