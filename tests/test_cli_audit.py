@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from commandcenter.cli import main
+from tests.cli_run import run_cli as run
 from commandcenter.domain import commands as c
 from commandcenter.domain.clock import ManualClock
 from commandcenter.store import Store, audit
@@ -17,13 +17,6 @@ from commandcenter.store import Store, audit
 T0 = 1_784_080_800_000  # 2026-07-15 10:00 +08:00
 
 
-def run(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from commandcenter.cli import main
+from tests.cli_run import run_cli as run
 from commandcenter.interop.layers import LayerStore
 
 CAP_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "cap"
@@ -17,13 +17,6 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 NS = "urn:oasis:names:tc:emergency:cap:1.2"
 
 
-def run(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def snapshot(data: Path) -> dict[str, bytes] | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from commandcenter.cli import main
+from tests.cli_run import run_cli as run
 from commandcenter.interop.crs import distance_m, wgs84_to_gcj02
 from commandcenter.interop.layers import LayerStore
 
@@ -15,13 +15,6 @@ COT_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "cot"
 HOSTILE = "<img src=x onerror=alert(1)>"
 
 
-def run(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def snapshot(data: Path) -> dict[str, bytes] | None:

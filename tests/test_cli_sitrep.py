@@ -7,17 +7,10 @@ import unicodedata
 
 import pytest
 
-from commandcenter.cli import main
+from tests.cli_run import run_cli as run
 from tests.interop.test_sitrep import build_cache
 
 
-def run(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from commandcenter.cli import main
+from tests.cli_run import run_cli as run
 from commandcenter.domain.commands import report_incident, transition
 from commandcenter.domain.levels import OrgLevel
 from commandcenter.interop.layers import Layer, LayerStore
@@ -20,13 +20,6 @@ pytestmark = pytest.mark.skipif(not assets.vendor_ready(), reason="map assets no
 HOSTILE = '<img src=x onerror="window.pwned=1">'
 
 
-def run(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def listing(folder: Path) -> list[str]:

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from commandcenter.cli import main
+from tests.cli_run import run_cli as run
 from commandcenter.domain.alarms import AlarmEvent, alarm_action, raise_alarm
 from commandcenter.domain.clock import ManualClock
 from commandcenter.interop.vitals_report import day_bounds
@@ -19,13 +19,6 @@ START, END = day_bounds(date(2026, 7, 15))
 HOSTILE = '<script>alert(1)</script>'
 
 
-def run(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
