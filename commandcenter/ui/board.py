@@ -515,9 +515,9 @@ class LinkageBoard(ObservesHooks, QWidget):
         for label in (self.summary_label, self.pick_label):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.kpis.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        top = QHBoxLayout()
+        top = QHBoxLayout()  # the view switch, then the KPIs on a row of their own: they need the width
         top.addWidget(self.mode_bar)
-        top.addWidget(self.kpis, 1)
+        top.addStretch(1)
         filters = QHBoxLayout()
         department_caption = QLabel(self.tr("Department"), self)
         department_caption.setTextFormat(Qt.TextFormat.PlainText)
@@ -530,6 +530,7 @@ class LinkageBoard(ObservesHooks, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
+        layout.addWidget(self.kpis)
         layout.addLayout(filters)
         layout.addWidget(self.summary_stack, 2)
         layout.addWidget(self.view, 3)

@@ -12,6 +12,7 @@ Titles and descriptions come from the public and the platform: they are shown as
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -308,6 +309,10 @@ class IncidentDetail(ObservesHooks, QWidget):
         self.cap_button.setObjectName("incidentDetailCap")
         self.cap_button.clicked.connect(self._on_cap_button_clicked)
         nearest_row.addWidget(self.cap_button)
+        self.sitrep_button = QPushButton(self.tr("Situation report…"), self)
+        self.sitrep_button.setObjectName("incidentDetailSitrep")
+        self.sitrep_button.clicked.connect(self._on_sitrep_button_clicked)
+        nearest_row.addWidget(self.sitrep_button)
 
         self.content = QWidget(self)
         self.content.setObjectName("incidentDetailContent")
@@ -445,6 +450,35 @@ class IncidentDetail(ObservesHooks, QWidget):
 
         if self._run(self.tr("Assign"), make):
             self.assign_combo.removeItem(self.assign_combo.currentIndex())
+
+    def export_sitrep(self, path: str | Path) -> None:
+        """This incident's situation report (interop/sitrep.py) as HTML, or as an A4 PDF when
+        the path ends in .pdf, written from the store's own connection."""
+        from commandcenter.interop.layers import write_atomic
+        from commandcenter.interop.sitrep import sitrep_html
+
+        path = Path(path)
+        lang = "en" if labels.english() else "zh"
+        html = sitrep_html(self.catalog, self.store.conn, self._incident_id, lang, self.clock.now_ms())
+        if path.suffix.lower() == ".pdf":
+            from commandcenter.ui.pdf import html_to_pdf
+
+            html_to_pdf(html, path, title=labels.incident_title(self._incident or {}))
+        else:
+            write_atomic(path, html.encode("utf-8"))
+
+    def _on_sitrep_button_clicked(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        if self._incident is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Situation report"), "sitrep.pdf",
+                                              self.tr("PDF (*.pdf);;HTML (*.html)"))
+        if path:
+            try:
+                self.export_sitrep(path)
+            except OSError as exc:
+                self.show_error(self.tr("Situation report: {reason}").format(reason=exc.strerror or exc))
 
     def open_cap_draft(self):
         """The CAP 1.2 draft of this incident (review, edit, save as XML); the dialog."""

@@ -319,55 +319,55 @@
 <context>
     <name>BoardModel</name>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="120"/>
+        <location filename="../../commandcenter/ui/board.py" line="140"/>
         <source>Incident / department</source>
         <translation>事件 / 部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="121"/>
+        <location filename="../../commandcenter/ui/board.py" line="141"/>
         <source>Org unit</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="122"/>
+        <location filename="../../commandcenter/ui/board.py" line="142"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="123"/>
+        <location filename="../../commandcenter/ui/board.py" line="143"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="124"/>
-        <location filename="../../commandcenter/ui/board.py" line="350"/>
+        <location filename="../../commandcenter/ui/board.py" line="144"/>
+        <location filename="../../commandcenter/ui/board.py" line="368"/>
         <source>Lead</source>
         <translation>牵头</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="287"/>
+        <location filename="../../commandcenter/ui/board.py" line="305"/>
         <source>Waiting {t}</source>
         <translation>待派 {t}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/board.py" line="291"/>
+        <location filename="../../commandcenter/ui/board.py" line="309"/>
         <source>%n task(s)</source>
         <translation>
             <numerusform>%n 件工单</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="340"/>
+        <location filename="../../commandcenter/ui/board.py" line="358"/>
         <source>{name} ({level})</source>
         <translation>{name}({level})</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="345"/>
+        <location filename="../../commandcenter/ui/board.py" line="363"/>
         <source>{status}, escalated {n}x</source>
         <translation>{status},已升级 {n} 次</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="360"/>
+        <location filename="../../commandcenter/ui/board.py" line="378"/>
         <source>Overdue {t}</source>
         <translation>超时 {t}</translation>
     </message>
@@ -570,147 +570,167 @@
 <context>
     <name>IncidentDetail</name>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="214"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="215"/>
         <source>Select an incident on the board or the map.</source>
         <translation>请在看板或地图上选择一个事件。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="231"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="232"/>
         <source>Severity</source>
         <translation>事件等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="232"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="233"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="233"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="234"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="234"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="270"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="235"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="271"/>
         <source>Org unit</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="235"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="236"/>
         <source>Reported</source>
         <translation>已上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="236"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="237"/>
         <source>Response</source>
         <translation>响应级别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="237"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="238"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="248"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="262"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="692"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="249"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="263"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="726"/>
         <source>Dispatch</source>
         <translation>派单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="252"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="253"/>
         <source>Choose a department…</source>
         <translation>选择部门…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="260"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="261"/>
         <source>Lead unit</source>
         <translation>牵头单位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="269"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="270"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="277"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="278"/>
         <source>Tasks</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="283"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="284"/>
         <source>Instruction or reason (for supervise, remind, extension, feedback)…</source>
         <translation>指示或理由（用于督办、催办、延期、反馈）…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="286"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="287"/>
         <source>No task dispatched yet.</source>
         <translation>尚未派单。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="289"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="290"/>
         <source>Nearest available units</source>
         <translation>最近的待命力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="296"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="446"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="297"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="451"/>
         <source>Assign</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="307"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="308"/>
         <source>Draft CAP alert…</source>
         <translation>起草 CAP 预警…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="421"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="312"/>
+        <source>Situation report…</source>
+        <translation>态势报告…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="426"/>
         <source>No available unit with a known position.</source>
         <translation>没有位置已知的待命力量。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="443"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="448"/>
         <source>The unit no longer exists.</source>
         <translation>该力量已不存在。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="470"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="475"/>
+        <source>Situation report</source>
+        <translation>态势报告</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="476"/>
+        <source>PDF (*.pdf);;HTML (*.html)</source>
+        <translation>PDF (*.pdf);;HTML (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="481"/>
+        <source>Situation report: {reason}</source>
+        <translation>态势报告：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="504"/>
         <source>Units: {units}</source>
         <translation>处置力量：{units}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="472"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="506"/>
         <source>Units: none assigned</source>
         <translation>处置力量：尚未派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="549"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="583"/>
         <source>{status} (reopened {n}x)</source>
         <translation>{status}(已重启 {n} 次)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="556"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="600"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="590"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="634"/>
         <source>{name} ({level})</source>
         <translation>{name}({level})</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="566"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="600"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="639"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="673"/>
         <source>{action}: {reason}</source>
         <translation>{action}:{reason}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="655"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="689"/>
         <source>The incident no longer exists.</source>
         <translation>该事件已不存在。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="661"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="695"/>
         <source>The task no longer exists.</source>
         <translation>该工单已不存在。</translation>
     </message>
@@ -1356,107 +1376,107 @@
 <context>
     <name>LinkageBoard</name>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="418"/>
+        <location filename="../../commandcenter/ui/board.py" line="436"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="418"/>
+        <location filename="../../commandcenter/ui/board.py" line="436"/>
         <source>Departments × status</source>
         <translation>部门 × 状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="418"/>
+        <location filename="../../commandcenter/ui/board.py" line="436"/>
         <source>Org levels</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="423"/>
+        <location filename="../../commandcenter/ui/board.py" line="441"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="431"/>
+        <location filename="../../commandcenter/ui/board.py" line="449"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="439"/>
+        <location filename="../../commandcenter/ui/board.py" line="457"/>
         <source>All severities</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="444"/>
+        <location filename="../../commandcenter/ui/board.py" line="462"/>
         <source>All levels</source>
         <translation>全部层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="447"/>
+        <location filename="../../commandcenter/ui/board.py" line="465"/>
         <source>Overdue only</source>
         <translation>只看超时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="449"/>
+        <location filename="../../commandcenter/ui/board.py" line="467"/>
         <source>My tasks</source>
         <translation>我的工单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="455"/>
+        <location filename="../../commandcenter/ui/board.py" line="473"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="460"/>
+        <location filename="../../commandcenter/ui/board.py" line="478"/>
         <source>Show more</source>
         <translation>显示更多</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="504"/>
+        <location filename="../../commandcenter/ui/board.py" line="522"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="637"/>
+        <location filename="../../commandcenter/ui/board.py" line="656"/>
         <source>last 24 h</source>
         <translation>近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="707"/>
+        <location filename="../../commandcenter/ui/board.py" line="726"/>
         <source>Natural disasters</source>
         <translation>自然灾害</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="708"/>
+        <location filename="../../commandcenter/ui/board.py" line="727"/>
         <source>Accidents</source>
         <translation>事故灾难</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="709"/>
+        <location filename="../../commandcenter/ui/board.py" line="728"/>
         <source>Public health</source>
         <translation>公共卫生事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="710"/>
+        <location filename="../../commandcenter/ui/board.py" line="729"/>
         <source>Social safety</source>
         <translation>社会安全事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="736"/>
+        <location filename="../../commandcenter/ui/board.py" line="755"/>
         <source>{incidents} incidents, {tasks} open tasks, {waiting} awaiting dispatch</source>
         <translation>事件 {incidents} 起,在办工单 {tasks} 件,待派单 {waiting} 起</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="741"/>
+        <location filename="../../commandcenter/ui/board.py" line="760"/>
         <source> — {more} more not shown (most urgent first)</source>
         <translation>——另有 {more} 件未显示（按紧急程度排序）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="752"/>
+        <location filename="../../commandcenter/ui/board.py" line="771"/>
         <source>Overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="756"/>
+        <location filename="../../commandcenter/ui/board.py" line="775"/>
         <source>Showing: {what}</source>
         <translation>当前显示：{what}</translation>
     </message>
@@ -1495,7 +1515,7 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/main_window.py" line="105"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="346"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="347"/>
         <source>Notices</source>
         <translation>通知</translation>
     </message>
@@ -1540,22 +1560,22 @@
         <translation>在此处上报事件…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="275"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="276"/>
         <source>Area: %1</source>
         <translation>区域：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="299"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="300"/>
         <source>&amp;Seat</source>
         <translation>席位(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="339"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="340"/>
         <source>Seat: {seat}</source>
         <translation>席位：{seat}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="346"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="347"/>
         <source>Notices ({n})</source>
         <translation>通知（{n}）</translation>
     </message>
@@ -1737,70 +1757,70 @@
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="79"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="80"/>
         <source>Report an incident here</source>
         <translation>在此处上报事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="95"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="96"/>
         <source>Outside the city: there is no org unit here, so no incident can be reported.</source>
         <translation>此处在城市范围之外：没有属地单位，无法上报事件。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="105"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="106"/>
         <source>What happened, where (required)</source>
         <translation>发生了什么、在哪里（必填）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="120"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="121"/>
         <source>Optional</source>
         <translation>选填</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="132"/>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="173"/>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="204"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="133"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="174"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="205"/>
         <source>Report</source>
         <translation>上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="145"/>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="172"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="146"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="173"/>
         <source>Position</source>
         <translation>位置</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="146"/>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="171"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="147"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="172"/>
         <source>Org unit</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="147"/>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="167"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="148"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="168"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="148"/>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="168"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="149"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="169"/>
         <source>Event type</source>
         <translation>事件类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="149"/>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="169"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="150"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="170"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="150"/>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="170"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="151"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="171"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/report_dialog.py" line="218"/>
+        <location filename="../../commandcenter/ui/report_dialog.py" line="219"/>
         <source>{field}: {reason}</source>
         <translation>{field}：{reason}</translation>
     </message>
@@ -2105,52 +2125,52 @@
 <context>
     <name>_TaskRow</name>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="81"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="82"/>
         <source>{name} ({level})</source>
         <translation>{name}({level})</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="86"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="87"/>
         <source>Lead</source>
         <translation>牵头</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="86"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="87"/>
         <source>Co-operating</source>
         <translation>协办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="89"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="90"/>
         <source>Escalated x{n} (from {unit})</source>
         <translation>已升级 {n} 次（自{unit}）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="92"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="93"/>
         <source>Supervised: {text}</source>
         <translation>督办：{text}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="94"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="95"/>
         <source>Extension asked until {t}</source>
         <translation>申请延期至 {t}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="96"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="97"/>
         <source>Follow-up: {s}</source>
         <translation>回访：{s}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="98"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="99"/>
         <source>Returned: {reason}</source>
         <translation>已退单:{reason}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="127"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="128"/>
         <source> h</source>
         <translation> 小时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="140"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="141"/>
         <source>Reason for return…</source>
         <translation>退单理由…</translation>
     </message>

@@ -238,3 +238,17 @@ def test_reminders_and_supervision_reach_the_department_as_notices(panel, store,
     assert [(n["kind"], n["department"]) for n in notices] == [("reminder", "water"), ("supervision", "water")]
     assert "30分钟内到场" in notices[0]["text"] and "22时前排干" in notices[1]["text"]
     assert store.query("SELECT kind FROM log")[0]["kind"] == "supervision"
+
+
+def test_the_panel_exports_the_incidents_situation_report(panel, store, catalog, clock, incident, tmp_path):
+    joint(store, catalog, clock, incident)
+    store.execute(integrated.submit_report(store.get("incident", incident["id"]), [], clock.now_ms(),
+                                           kind="initial", text="初报：积水40厘米", author="li"))
+    view = panel()
+    view.show_incident(incident["id"])
+    assert view.sitrep_button.isVisible()
+    view.export_sitrep(tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "延安路下立交积水" in page and "初报：积水40厘米" in page and "<script" not in page
+    view.export_sitrep(tmp_path / "r.pdf")
+    assert (tmp_path / "r.pdf").read_bytes()[:5] == b"%PDF-"
