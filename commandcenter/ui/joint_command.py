@@ -118,7 +118,10 @@ class ResponsePanel(QGroupBox):
 
     def _update_preview(self, *_args) -> None:
         """What the decision will dispatch, before it is made."""
-        incident, tasks, seat, user = self._context()
+        try:
+            incident, tasks, _seat, _user = self._context()
+        except integrated.CommandError:  # no incident shown (any more)
+            incident, tasks = None, []
         plan, level = self._plan(), self.level_combo.currentData()
         if incident is None or not self.decide_button.isVisible() or plan is None or level is None:
             self.preview_label.clear()

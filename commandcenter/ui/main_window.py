@@ -126,6 +126,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.seat_label)
         self._build_seat_menu()
         self._show_seat()
+        if s.store.seat.role == "seat":
+            self._seat_the_board()
 
         self.board.incident_selected.connect(self._on_board_incident_selected)
         self.map_view.incident_clicked.connect(self._on_map_incident_clicked)
@@ -329,9 +331,12 @@ class MainWindow(QMainWindow):
         self.notices.refresh()
         if self.alarms is not None:
             self.alarms._update_buttons()
-        set_board_seat = getattr(self.board, "set_seat", None)
-        if set_board_seat is not None:
-            set_board_seat(seat.department if seat.role == "seat" else None)
+        self._seat_the_board()
+
+    def _seat_the_board(self) -> None:
+        """A department's seat gets "My tasks" on the board (switched on)."""
+        seat = self.services.store.seat
+        self.board.set_seat(seat.department if seat.role == "seat" else None)
 
     def _show_seat(self) -> None:
         seat = self.services.store.seat

@@ -105,6 +105,7 @@ def test_the_seat_menu_changes_what_is_offered_and_is_remembered(data, qtbot):
     again = open_session(data, qtbot)  # remembered in the settings
     assert (again.store.seat.role, again.store.seat.department) == ("seat", "water")
     assert again.window.findChild(QAction, "seat_seat_water").isChecked()
+    assert again.window.board.my_tasks_check.isChecked()  # the board starts on the seat's own tasks
     close_session(again)
 
 
