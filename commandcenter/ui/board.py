@@ -107,6 +107,13 @@ def _severity_rank(code: str | None) -> int:
         return 9
 
 
+_ANSWERED_ROLES = frozenset(
+    {int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole,
+                      Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)}
+    | {int(r) for r in (ID_ROLE, INCIDENT_ID_ROLE, KIND_ROLE, CLOCK_STATE_ROLE, SEVERITY_ROLE)}
+)
+
+
 @functools.lru_cache(maxsize=None)
 def _colour(hex_colour: str) -> QColor:
     """Colours and brushes the model hands out thousands of times a second, made once."""
@@ -256,7 +263,9 @@ class BoardModel(QAbstractItemModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        # a view asks every cell for roles this model never answers (alignment, check state,
+        # size hint...): those go back at once, before any lookup
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         group, task = self._item(index)
         if task is None:

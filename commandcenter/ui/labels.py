@@ -362,6 +362,6 @@ def other_name(item) -> str:
 def incident_title(incident: dict) -> str:
     """An incident's title in the interface language when it has one (scenario and imported
     incidents may carry `title_en`), else as reported."""
-    if english() and incident.get("title_en"):
+    if incident.get("title_en") and english():  # asking the locale is the costly part
         return str(incident["title_en"])
     return str(incident.get("title") or "")
