@@ -9,6 +9,7 @@ dispatch", so a new report is never invisible on the board.
 from __future__ import annotations
 
 import functools
+import time
 
 import json
 from dataclasses import dataclass, field
@@ -105,6 +106,10 @@ def _severity_rank(code: str | None) -> int:
         return Severity.parse(code).info.rank if code else 9
     except KeyError:
         return 9
+
+
+def _hhmm(ms: int) -> str:
+    return time.strftime("%m-%d %H:%M", time.localtime(ms / 1000))
 
 
 _ANSWERED_ROLES = frozenset(
@@ -351,8 +356,11 @@ class BoardModel(QAbstractItemModel):
             if column == COL_ORG_UNIT:
                 unit = self._catalog.org_units.get(task["org_unit"])
                 return labels.other_name(unit) if unit else None
-            if column == COL_TIME_LEFT:
-                return labels.clock_state(state or sla.clock_state(task, self._clock.now_ms()))
+            if column == COL_TIME_LEFT:  # both clocks run from dispatch: say both deadlines
+                state = state or sla.clock_state(task, self._clock.now_ms())
+                finish_by = task.get("extension_until_ms") or task["finish_by_ms"]
+                return self.tr("{state}\nSign for by {accept} · finish by {finish}").format(
+                    state=labels.clock_state(state), accept=_hhmm(task["accept_by_ms"]), finish=_hhmm(finish_by))
             if column == COL_STATUS and task.get("return_reason"):
                 return labels.return_reason(task["return_reason"])
             return None

@@ -99,6 +99,9 @@ class _TaskRow(QFrame):
             parts.append(self.tr("Returned: {reason}").format(reason=labels.return_reason(task["return_reason"])))
         self.summary.setText(" · ".join(parts))
         self.clock_label = _plain_label(self, f"taskClock_{task['id']}")
+        # both clocks run from dispatch (DOMAIN.md): signing for, and finishing
+        self.deadlines_label = _plain_label(self, f"taskDeadlines_{task['id']}")
+        self.deadlines_label.setStyleSheet(f"color: {COLOUR_HEX['stale']};")
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
@@ -162,10 +165,12 @@ class _TaskRow(QFrame):
         top.addWidget(self.summary, 1)
         top.addWidget(self.clock_label)
         layout.addLayout(top)
+        layout.addWidget(self.deadlines_label)
         layout.addLayout(buttons)
         self.update_clock(task, detail.clock.now_ms())
 
     def update_clock(self, task: dict, now_ms: int) -> None:
+        self.deadlines_label.setText(self._deadlines_text(task, now_ms))
         state = sla.clock_state(task, now_ms)
         if state == "done":
             self.clock_label.setText(labels.clock_state(state))
@@ -180,6 +185,30 @@ class _TaskRow(QFrame):
         if self.clock_label.property("clock_state") != state:  # restyling is not free
             self.clock_label.setProperty("clock_state", state)
             self.clock_label.setStyleSheet(f"color: {colour};")
+
+
+    def _deadlines_text(self, task: dict, now_ms: int) -> str:
+        """签收 and 办结, each with its deadline and how it stands."""
+        def hhmm(ms: int) -> str:
+            return datetime.fromtimestamp(ms / 1000).strftime("%H:%M")
+
+        def left(ms: int) -> str:
+            d = ms - now_ms
+            t = labels.format_duration(d)
+            return self.tr("{t} overdue").format(t=t) if d < 0 else self.tr("{t} left").format(t=t)
+
+        if task.get("accepted_ms"):
+            late = task["accepted_ms"] > task["accept_by_ms"]
+            accept = self.tr("Signed for {t} ({how})").format(
+                t=hhmm(task["accepted_ms"]), how=self.tr("late") if late else self.tr("in time"))
+        else:
+            accept = self.tr("Sign for by {t} ({left})").format(t=hhmm(task["accept_by_ms"]), left=left(task["accept_by_ms"]))
+        finish_by = task.get("extension_until_ms") or task["finish_by_ms"]
+        if task.get("finished_ms"):
+            finish = self.tr("Finished {t}").format(t=hhmm(task["finished_ms"]))
+        else:
+            finish = self.tr("Finish by {t} ({left})").format(t=hhmm(finish_by), left=left(finish_by))
+        return f"{accept} · {finish}"
 
 
 class IncidentDetail(ObservesHooks, QWidget):

@@ -319,55 +319,62 @@
 <context>
     <name>BoardModel</name>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="140"/>
+        <location filename="../../commandcenter/ui/board.py" line="152"/>
         <source>Incident / department</source>
         <translation>事件 / 部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="141"/>
+        <location filename="../../commandcenter/ui/board.py" line="153"/>
         <source>Org unit</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="142"/>
+        <location filename="../../commandcenter/ui/board.py" line="154"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="143"/>
+        <location filename="../../commandcenter/ui/board.py" line="155"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="144"/>
-        <location filename="../../commandcenter/ui/board.py" line="368"/>
+        <location filename="../../commandcenter/ui/board.py" line="156"/>
+        <location filename="../../commandcenter/ui/board.py" line="385"/>
         <source>Lead</source>
         <translation>牵头</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="305"/>
+        <location filename="../../commandcenter/ui/board.py" line="319"/>
         <source>Waiting {t}</source>
         <translation>待派 {t}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/board.py" line="309"/>
+        <location filename="../../commandcenter/ui/board.py" line="323"/>
         <source>%n task(s)</source>
         <translation>
             <numerusform>%n 件工单</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="358"/>
+        <location filename="../../commandcenter/ui/board.py" line="362"/>
+        <source>{state}
+Sign for by {accept} · finish by {finish}</source>
+        <translation>{state}
+签收时限 {accept} · 办结时限 {finish}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/board.py" line="375"/>
         <source>{name} ({level})</source>
         <translation>{name}({level})</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="363"/>
+        <location filename="../../commandcenter/ui/board.py" line="380"/>
         <source>{status}, escalated {n}x</source>
         <translation>{status},已升级 {n} 次</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="378"/>
+        <location filename="../../commandcenter/ui/board.py" line="395"/>
         <source>Overdue {t}</source>
         <translation>超时 {t}</translation>
     </message>
@@ -570,167 +577,167 @@
 <context>
     <name>IncidentDetail</name>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="215"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="244"/>
         <source>Select an incident on the board or the map.</source>
         <translation>请在看板或地图上选择一个事件。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="232"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="261"/>
         <source>Severity</source>
         <translation>事件等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="233"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="262"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="234"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="263"/>
         <source>Category</source>
         <translation>类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="235"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="271"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="264"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="300"/>
         <source>Org unit</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="236"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="265"/>
         <source>Reported</source>
         <translation>已上报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="237"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="266"/>
         <source>Response</source>
         <translation>响应级别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="238"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="267"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="249"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="263"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="726"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="278"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="292"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="755"/>
         <source>Dispatch</source>
         <translation>派单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="253"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="282"/>
         <source>Choose a department…</source>
         <translation>选择部门…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="261"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="290"/>
         <source>Lead unit</source>
         <translation>牵头单位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="270"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="299"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="278"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="307"/>
         <source>Tasks</source>
         <translation>工单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="284"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="313"/>
         <source>Instruction or reason (for supervise, remind, extension, feedback)…</source>
         <translation>指示或理由（用于督办、催办、延期、反馈）…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="287"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="316"/>
         <source>No task dispatched yet.</source>
         <translation>尚未派单。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="290"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="319"/>
         <source>Nearest available units</source>
         <translation>最近的待命力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="297"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="451"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="326"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="480"/>
         <source>Assign</source>
         <translation>派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="308"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="337"/>
         <source>Draft CAP alert…</source>
         <translation>起草 CAP 预警…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="312"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="341"/>
         <source>Situation report…</source>
         <translation>态势报告…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="426"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="455"/>
         <source>No available unit with a known position.</source>
         <translation>没有位置已知的待命力量。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="448"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="477"/>
         <source>The unit no longer exists.</source>
         <translation>该力量已不存在。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="475"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="504"/>
         <source>Situation report</source>
         <translation>态势报告</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="476"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="505"/>
         <source>PDF (*.pdf);;HTML (*.html)</source>
         <translation>PDF (*.pdf);;HTML (*.html)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="481"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="510"/>
         <source>Situation report: {reason}</source>
         <translation>态势报告：{reason}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="504"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="533"/>
         <source>Units: {units}</source>
         <translation>处置力量：{units}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="506"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="535"/>
         <source>Units: none assigned</source>
         <translation>处置力量：尚未派遣</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="583"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="612"/>
         <source>{status} (reopened {n}x)</source>
         <translation>{status}(已重启 {n} 次)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="590"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="634"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="619"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="663"/>
         <source>{name} ({level})</source>
         <translation>{name}({level})</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="600"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="629"/>
         <source>None</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="673"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="702"/>
         <source>{action}: {reason}</source>
         <translation>{action}:{reason}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="689"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="718"/>
         <source>The incident no longer exists.</source>
         <translation>该事件已不存在。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="695"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="724"/>
         <source>The task no longer exists.</source>
         <translation>该工单已不存在。</translation>
     </message>
@@ -1376,107 +1383,107 @@
 <context>
     <name>LinkageBoard</name>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="436"/>
+        <location filename="../../commandcenter/ui/board.py" line="453"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="436"/>
+        <location filename="../../commandcenter/ui/board.py" line="453"/>
         <source>Departments × status</source>
         <translation>部门 × 状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="436"/>
+        <location filename="../../commandcenter/ui/board.py" line="453"/>
         <source>Org levels</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="441"/>
+        <location filename="../../commandcenter/ui/board.py" line="458"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="449"/>
+        <location filename="../../commandcenter/ui/board.py" line="466"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="457"/>
+        <location filename="../../commandcenter/ui/board.py" line="474"/>
         <source>All severities</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="462"/>
+        <location filename="../../commandcenter/ui/board.py" line="479"/>
         <source>All levels</source>
         <translation>全部层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="465"/>
+        <location filename="../../commandcenter/ui/board.py" line="482"/>
         <source>Overdue only</source>
         <translation>只看超时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="467"/>
+        <location filename="../../commandcenter/ui/board.py" line="484"/>
         <source>My tasks</source>
         <translation>我的工单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="473"/>
+        <location filename="../../commandcenter/ui/board.py" line="490"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="478"/>
+        <location filename="../../commandcenter/ui/board.py" line="495"/>
         <source>Show more</source>
         <translation>显示更多</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="522"/>
+        <location filename="../../commandcenter/ui/board.py" line="539"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="656"/>
+        <location filename="../../commandcenter/ui/board.py" line="673"/>
         <source>last 24 h</source>
         <translation>近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="726"/>
+        <location filename="../../commandcenter/ui/board.py" line="743"/>
         <source>Natural disasters</source>
         <translation>自然灾害</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="727"/>
+        <location filename="../../commandcenter/ui/board.py" line="744"/>
         <source>Accidents</source>
         <translation>事故灾难</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="728"/>
+        <location filename="../../commandcenter/ui/board.py" line="745"/>
         <source>Public health</source>
         <translation>公共卫生事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="729"/>
+        <location filename="../../commandcenter/ui/board.py" line="746"/>
         <source>Social safety</source>
         <translation>社会安全事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="755"/>
+        <location filename="../../commandcenter/ui/board.py" line="772"/>
         <source>{incidents} incidents, {tasks} open tasks, {waiting} awaiting dispatch</source>
         <translation>事件 {incidents} 起,在办工单 {tasks} 件,待派单 {waiting} 起</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="760"/>
+        <location filename="../../commandcenter/ui/board.py" line="777"/>
         <source> — {more} more not shown (most urgent first)</source>
         <translation>——另有 {more} 件未显示（按紧急程度排序）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="771"/>
+        <location filename="../../commandcenter/ui/board.py" line="788"/>
         <source>Overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="775"/>
+        <location filename="../../commandcenter/ui/board.py" line="792"/>
         <source>Showing: {what}</source>
         <translation>当前显示：{what}</translation>
     </message>
@@ -1515,7 +1522,7 @@
     </message>
     <message>
         <location filename="../../commandcenter/ui/main_window.py" line="105"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="347"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="352"/>
         <source>Notices</source>
         <translation>通知</translation>
     </message>
@@ -1530,52 +1537,52 @@
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="157"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="159"/>
         <source>LIVE</source>
         <translation>实战</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="158"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="160"/>
         <source>DEMO: simulated city</source>
         <translation>演示:模拟城市</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="159"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="161"/>
         <source>EXERCISE EXERCISE EXERCISE</source>
         <translation>演练 演练 演练</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="225"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="227"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="245"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="247"/>
         <source>Selection</source>
         <translation>选区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="257"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="259"/>
         <source>Report an incident here…</source>
         <translation>在此处上报事件…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="276"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="278"/>
         <source>Area: %1</source>
         <translation>区域：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="300"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="302"/>
         <source>&amp;Seat</source>
         <translation>席位(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="340"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="345"/>
         <source>Seat: {seat}</source>
         <translation>席位：{seat}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="347"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="352"/>
         <source>Notices ({n})</source>
         <translation>通知（{n}）</translation>
     </message>
@@ -1828,33 +1835,33 @@
 <context>
     <name>ReportsPanel</name>
     <message>
-        <location filename="../../commandcenter/ui/joint_command.py" line="160"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="163"/>
         <source>Reports</source>
         <translation>报告（初报 / 续报 / 终报）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/joint_command.py" line="175"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="178"/>
         <source>What happened, what is being done, what is needed</source>
         <translation>发生了什么、正在做什么、需要什么</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/joint_command.py" line="177"/>
-        <location filename="../../commandcenter/ui/joint_command.py" line="241"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="180"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="244"/>
         <source>File report</source>
         <translation>报送</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/joint_command.py" line="218"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="221"/>
         <source>No report owed.</source>
         <translation>暂无应报报告。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/joint_command.py" line="225"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="228"/>
         <source>{what} overdue by {t}</source>
         <translation>{what}已超时 {t}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/joint_command.py" line="228"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="231"/>
         <source>{what} due in {t}</source>
         <translation>{what}剩余 {t}</translation>
     </message>
@@ -1892,17 +1899,17 @@
         <translation>当前：未启动响应</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/joint_command.py" line="133"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="136"/>
         <source>No new tasks: the plan&apos;s departments are already at work.</source>
         <translation>无新增任务：预案涉及的部门均已在办。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/joint_command.py" line="140"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="143"/>
         <source>Dispatches {n}: {names}</source>
         <translation>将派发 {n} 项：{names}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/joint_command.py" line="151"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="154"/>
         <source>Response level</source>
         <translation>响应级别</translation>
     </message>
@@ -2053,18 +2060,18 @@
 <context>
     <name>TimelinePanel</name>
     <message>
-        <location filename="../../commandcenter/ui/joint_command.py" line="250"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="253"/>
         <source>Command log</source>
         <translation>指挥日志</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/joint_command.py" line="261"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="264"/>
         <source>Record a decision or a note…</source>
         <translation>记录决策或事项…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/joint_command.py" line="263"/>
-        <location filename="../../commandcenter/ui/joint_command.py" line="296"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="266"/>
+        <location filename="../../commandcenter/ui/joint_command.py" line="299"/>
         <source>Record</source>
         <translation>记录</translation>
     </message>
@@ -2165,14 +2172,54 @@
         <translation>已退单:{reason}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="128"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="131"/>
         <source> h</source>
         <translation> 小时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="141"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="144"/>
         <source>Reason for return…</source>
         <translation>退单理由…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="198"/>
+        <source>{t} overdue</source>
+        <translation>超时 {t}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="198"/>
+        <source>{t} left</source>
+        <translation>剩余 {t}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="202"/>
+        <source>Signed for {t} ({how})</source>
+        <translation>已签收 {t}（{how}）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="203"/>
+        <source>late</source>
+        <translation>超时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="203"/>
+        <source>in time</source>
+        <translation>按时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="205"/>
+        <source>Sign for by {t} ({left})</source>
+        <translation>签收时限 {t}（{left}）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="208"/>
+        <source>Finished {t}</source>
+        <translation>已办结 {t}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="210"/>
+        <source>Finish by {t} ({left})</source>
+        <translation>办结时限 {t}（{left}）</translation>
     </message>
 </context>
 </TS>

@@ -252,3 +252,16 @@ def test_the_panel_exports_the_incidents_situation_report(panel, store, catalog,
     assert "延安路下立交积水" in page and "初报：积水40厘米" in page and "<script" not in page
     view.export_sitrep(tmp_path / "r.pdf")
     assert (tmp_path / "r.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_each_task_shows_both_clocks_from_dispatch(panel, store, catalog, clock, incident):
+    tasks = joint(store, catalog, clock, incident)
+    water = tasks["water"]
+    view = panel()
+    view.show_incident(incident["id"])
+    text = view.task_row(water["id"]).deadlines_label.text()
+    assert "Sign for by" in text and "Finish by" in text and "left" in text  # both, counted from dispatch
+    clock.advance(31 * MINUTE_MS)  # II natural: 30 minutes to sign for
+    store.execute(commands.task_action(store.get("task", water["id"]), "accept", clock.now_ms()))
+    text = view.task_row(water["id"]).deadlines_label.text()
+    assert "Signed for" in text and "late" in text and "Finish by" in text
