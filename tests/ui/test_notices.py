@@ -59,6 +59,7 @@ def test_the_command_log_lists_decisions_and_filters(qtbot, catalog, store, hook
     panel = CommandLogPanel(catalog, store, hooks)
     qtbot.addWidget(panel)
     assert panel.row_count() == 1 and "升级" in panel.tree.topLevelItem(0).text(3)
+    clock.advance(60_000)  # a later decision: newest first
     ops = integrated.decide_response_level(escalated, catalog, clock.now_ms(), level="3", plan=catalog.plans["flood"],
                                            open_tasks=store.tasks_for(escalated["id"]), user="zhang", role="commander")
     store.execute(ops)
