@@ -217,6 +217,27 @@ def escalate_alarm(row: dict, colour: str, value: float, now_ms: int) -> Op:
     )
 
 
+def reraise_alarm(row: dict, colour: str, value: float, now_ms: int) -> Op:
+    """The breach got worse after a seat acknowledged or dismissed the alarm: back to raised,
+    in a new generation, with the worse colour, so it is announced and answered again."""
+    if colour not in THRESHOLD_COLOURS:
+        raise CommandError(f"unknown alarm colour {colour!r}", "colour")
+    if rank(colour) <= rank(row.get("colour") or ""):
+        raise CommandError(f"{colour} is not worse than {row.get('colour')}", "colour")
+    try:
+        target = machines.ALARM.target(row["status"], "reraise")
+    except machines.TransitionError as exc:
+        raise CommandError(f"the alarm is {row['status']}: cannot raise it again", "status") from exc
+    return Op(
+        "alarm",
+        row["id"],
+        "alarm.reraise",
+        {"status": target, "generation": int(row.get("generation") or 0) + 1, "colour": colour,
+         "value": float(value), "updated_ms": now_ms},
+        row["version"],
+    )
+
+
 def alarm_action(
     row: dict,
     action: str,

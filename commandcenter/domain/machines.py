@@ -109,8 +109,14 @@ ALARM = _m(
         "convert": ("raised acknowledged", "converted"),
         "dismiss": ("raised acknowledged", "dismissed"),
         "clear": ("raised acknowledged converted dismissed", "cleared"),
+        # the value got worse after a seat acknowledged or dismissed it: it must be answered
+        # again; like a reopen it raises the generation (see domain.alarms.reraise_alarm)
+        "reraise": ("acknowledged dismissed", "raised"),
     },
 )
+
+# Transitions that start a new generation of the row (a status may then move "back").
+GENERATION_ACTIONS = frozenset({"reopen", "reraise"})
 
 MACHINES = {m.name: m for m in (INCIDENT, TASK, RESOURCE, ALARM)}
 

@@ -175,6 +175,9 @@ class AlarmRunner:
         if event.kind in ("raise", "escalate"):
             if domain_alarms.rank(event.colour) <= domain_alarms.rank(doc.get("colour") or ""):
                 return None
+            if doc.get("status") in ("acknowledged", "dismissed"):
+                # answered at a milder colour: worse now, so it must be answered again
+                return domain_alarms.reraise_alarm(doc, event.colour, event.value, event.ts_ms)
             return domain_alarms.escalate_alarm(doc, event.colour, event.value, event.ts_ms)
         op = domain_alarms.alarm_action(doc, "clear", event.ts_ms, value=event.value)
         end = self.scenario_s(event.ts_ms)

@@ -265,18 +265,19 @@ class PlatformStorage:
         if current not in machine.states:
             return _Outcome("rejected", f"{op.entity} has unknown status {current!r}")
         sources, target = machine.actions[action]
-        if action == "reopen" and isinstance(op.fields.get("generation"), int):
+        new_generation = action in machines.GENERATION_ACTIONS
+        if new_generation and isinstance(op.fields.get("generation"), int):
             made_in = op.fields["generation"] - 1
         elif op.hlc >= field_hlc.get("generation", ""):
             made_in = generation
         else:
             # Stamped before the current generation began: the author had not seen the reopen.
             made_in = generation - 1
-        target_generation = made_in + 1 if action == "reopen" else made_in
+        target_generation = made_in + 1 if new_generation else made_in
         if made_in == generation and current in sources:
             doc["status"] = target
             field_hlc["status"] = op.hlc
-            if action == "reopen":
+            if new_generation:
                 doc["generation"] = generation + 1
                 field_hlc["generation"] = op.hlc
             for name, value in op.fields.items():

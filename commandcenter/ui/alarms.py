@@ -53,7 +53,7 @@ class AlarmPanel(ObservesHooks, QWidget):
         self._clock = clock
         self._poke = poke
         self._positions = positions or {}  # indicator code -> (lon, lat) of its sensor
-        self._seen: set[str] | None = None  # alarm ids already announced (None before the first load)
+        self._seen: set[tuple] | None = None  # (id, generation, colour) already shown (None before the first load)
         self._unanswered_red: set[str] = set()
 
         self.banner = QLabel(self)
@@ -209,14 +209,18 @@ class AlarmPanel(ObservesHooks, QWidget):
         return item
 
     def _announce(self, rows: list[dict]) -> None:
-        """A red alarm not seen before: the banner, the bell, the signal. The banner stays
-        until every announced red alarm has been answered (acknowledged or closed)."""
-        open_ids = {r["id"] for r in rows}
+        """A red alarm not seen before: the banner, the bell, the signal. "Not seen" is per
+        alarm, colour and generation: an alarm that turns red, or comes back raised after it was
+        acknowledged or dismissed (a new generation), is announced again. The banner stays until
+        every announced red alarm has been answered (acknowledged or closed)."""
+        def key(r: dict) -> tuple:
+            return r["id"], int(r.get("generation") or 0), r.get("colour")
+
         raised_red = {r["id"]: r for r in rows if r.get("colour") == "red" and r.get("status") == "raised"}
         first_load = self._seen is None
         seen = self._seen or set()
-        new = [] if first_load else [aid for aid in raised_red if aid not in seen]
-        self._seen = seen | open_ids
+        new = [] if first_load else [aid for aid, r in raised_red.items() if key(r) not in seen]
+        self._seen = seen | {key(r) for r in rows}
         self._unanswered_red = {aid for aid in self._unanswered_red if aid in raised_red} | set(new)
         if first_load:
             self._unanswered_red |= set(raised_red)

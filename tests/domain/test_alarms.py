@@ -289,3 +289,17 @@ def test_a_dismiss_records_its_reason_in_the_row_and_the_audit(store, clock):
     assert store.get("alarm", "al-d")["reason"] == "雨量计被遮挡"
     detail = store.query("SELECT detail FROM audit WHERE action='alarm.dismiss'")[0]["detail"]
     assert json.loads(detail)["note"] == "雨量计被遮挡"
+
+
+def test_a_worse_breach_raises_an_answered_alarm_again():
+    from commandcenter.domain.alarms import reraise_alarm
+    from commandcenter.domain.commands import CommandError
+
+    row = {"id": "a", "status": "dismissed", "colour": "yellow", "version": 3}
+    op = reraise_alarm(row, "red", 90.0, 5)
+    assert op.op == "alarm.reraise" and op.fields["status"] == "raised" and op.fields["generation"] == 1
+    assert op.fields["colour"] == "red" and op.base_version == 3
+    with pytest.raises(CommandError):
+        reraise_alarm(row, "blue", 1.0, 5)  # not worse
+    with pytest.raises(CommandError):
+        reraise_alarm({**row, "status": "raised"}, "red", 90.0, 5)  # still open: an escalation

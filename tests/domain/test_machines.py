@@ -56,6 +56,8 @@ EXPECTED = {
         ("raised", "dismiss"): "dismissed",
         ("acknowledged", "dismiss"): "dismissed",
         **{(s, "clear"): "cleared" for s in ("raised", "acknowledged", "converted", "dismissed")},
+        ("acknowledged", "reraise"): "raised",
+        ("dismissed", "reraise"): "raised",
     },
 }
 

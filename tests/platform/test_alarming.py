@@ -65,7 +65,8 @@ def test_a_seat_status_is_kept_and_dismissed_or_converted_alarms_still_clear(sto
                    node_id="seat-1", user="alice")
     runner.feed(rain([60], start=T0 + 10_000))
     rain_doc = storage.get("alarm", rain_doc["id"])
-    assert (rain_doc["status"], rain_doc["colour"]) == ("acknowledged", "orange")  # escalated, still acknowledged
+    # acknowledged at blue, orange now: raised again (a new generation) to be answered again
+    assert (rain_doc["status"], rain_doc["colour"], rain_doc["generation"]) == ("raised", "orange", 1)
 
     later = T0 + wl.duration_s * 1000 + 20_000
     runner.feed(rain([5, 5], start=later, step=300_000)
@@ -73,6 +74,20 @@ def test_a_seat_status_is_kept_and_dismissed_or_converted_alarms_still_clear(sto
     assert storage.get("alarm", rain_doc["id"])["status"] == "cleared"
     dismissed = storage.get("alarm", wl_doc["id"])
     assert dismissed["status"] == "cleared" and dismissed["reason"] == "传感器被车辆遮挡"
+
+
+def test_a_dismissed_alarm_that_gets_worse_is_raised_again(storage, catalog):
+    runner = AlarmRunner(catalog.indicators, storage)
+    runner.feed(rain([25]))  # blue
+    (doc,) = alarm_docs(storage)
+    storage.submit(alarms.alarm_action(doc, "dismiss", T0 + 5, reason="雨量计故障"), T0 + 5, node_id="seat-1")
+    runner.feed(rain([40], start=T0 + 10_000))  # yellow: worse than when it was dismissed
+    doc = storage.get("alarm", doc["id"])
+    assert (doc["status"], doc["colour"], doc["generation"]) == ("raised", "yellow", 1)
+    runner.feed(rain([38], start=T0 + 20_000))  # not worse: nothing more
+    assert storage.get("alarm", doc["id"])["version"] == doc["version"]
+    storage.submit(alarms.alarm_action(doc, "acknowledge", T0 + 30_000), T0 + 30_000, node_id="seat-1")
+    assert storage.get("alarm", doc["id"])["status"] == "acknowledged"  # answered again
 
 
 def test_a_seat_pulls_the_alarm_converts_it_and_the_platform_takes_both(tmp_path, storage, catalog):

@@ -76,3 +76,17 @@ def test_convert_reports_a_prefilled_incident_and_links_it(qtbot, panel, store, 
     alarm = store.get("alarm", "a2")
     assert alarm["status"] == "converted" and alarm["incident_id"] == incident_id
     assert "a2" not in panel.ids()
+
+
+def test_an_alarm_that_turns_red_or_comes_back_raised_is_announced_again(qtbot, panel, store, hooks):
+    put_alarm(store, hooks, "a1", "rain_1h", "yellow", value=40.0)
+    with qtbot.waitSignal(panel.red_alarm, timeout=1000) as blocker:
+        put_alarm(store, hooks, "a1", "rain_1h", "red", value=85.0)  # escalated while raised
+    assert blocker.args == ["a1"] and panel.banner.isVisible()
+    panel.acknowledge("a1")
+    assert panel.banner.isHidden()
+    # the platform raises it again after it was answered (a new generation): announced again
+    store.conn.execute("UPDATE alarms SET status='raised', value=95.0, extra=? WHERE id='a1'", ('{"generation": 1}',))
+    with qtbot.waitSignal(panel.red_alarm, timeout=1000):
+        hooks.changes_did_commit(ChangeSet(entities={"alarm": frozenset({"a1"})}))
+    assert panel.banner.isVisible()
