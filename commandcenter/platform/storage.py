@@ -85,6 +85,11 @@ class PlatformStorage:
             conn.execute("PRAGMA busy_timeout=5000")
             for statement in _SCHEMA:
                 conn.execute(statement)
+            # a database from before the feed kept one row per entity: drop what pull never returns
+            conn.execute(
+                "DELETE FROM changes WHERE server_seq NOT IN "
+                "(SELECT MAX(server_seq) FROM changes GROUP BY entity, entity_id)"
+            )
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"cannot open platform database {self.path}: {exc}") from exc
         self._conn = conn
@@ -336,6 +341,13 @@ class PlatformStorage:
         cur = self._conn.execute(
             "INSERT INTO changes(entity, entity_id, doc, op_id) VALUES(?,?,?,?)",
             (op.entity, op.entity_id, text, op.op_id),
+        )
+        # the feed keeps the newest document of each entity only: pull never returns an older
+        # one, so the table stays as large as the data, not as its history (the history of
+        # what was done is in `ops`)
+        self._conn.execute(
+            "DELETE FROM changes WHERE entity = ? AND entity_id = ? AND server_seq < ?",
+            (op.entity, op.entity_id, cur.lastrowid),
         )
         return cur.lastrowid
 

@@ -101,6 +101,20 @@ def test_pull_gives_the_newest_document_of_each_entity_in_commit_order(storage, 
     assert storage.pull(2, 100).changes[0].seq == 3  # a client at seq 2 gets only the newer one
 
 
+def test_the_feed_keeps_one_row_per_entity_and_an_old_cursor_still_gets_the_newest(storage, node_a):
+    iid = report(node_a)
+    storage.push(outbox(node_a))
+    for action in ("verify", "confirm", "respond", "contain"):
+        act(node_a, iid, action)
+        storage.push(outbox(node_a))
+    rows = storage._conn.execute("SELECT COUNT(*) FROM changes WHERE entity_id = ?", (iid,)).fetchone()[0]
+    assert rows == 1  # not five: the table does not grow with each change
+    (change,) = storage.pull(0, 100).changes
+    assert change.doc["status"] == "contained" and change.seq == storage.seq == 5
+    assert storage.pull(1, 100).changes[0].doc["status"] == "contained"
+    assert storage.pull(5, 100).changes == []
+
+
 def test_same_key_with_another_payload_is_rejected_and_changes_nothing(storage, node_a):
     iid = report(node_a)
     storage.push(outbox(node_a))
