@@ -50,6 +50,7 @@ def test_vitals_csv_writes_the_range(data, tmp_path, capsys):
     assert rows[0]["time"] == "2026-07-15T10:00:00+08:00"
     assert "60 samples of rain_1h" in stdout
     assert (data / "cache.db").read_bytes() == before  # read only
+    assert sorted(f.name for f in data.iterdir()) == ["cache.db"]  # nothing created beside it
     code, _, _ = run(["export", "vitals-csv", "rain_1h", "--out", str(out), "--data-dir", str(data)], capsys)
     assert code == 0 and len(out.read_bytes().decode("utf-8-sig").splitlines()) == 1 + 1442
 

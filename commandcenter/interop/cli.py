@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from commandcenter.domain.clock import SystemClock
+from commandcenter.interop.readonly import connect_readonly
 from commandcenter.interop.cap import alert_layer, default_layer_name, drawable_features, parse_cap, read_cap
 from commandcenter.interop.cap_in import MODES, check_importable, plan_import
 from commandcenter.interop.cap_out import OUT_STATUSES, check_sender, draft_alert, to_xml
@@ -245,7 +246,7 @@ def _restore(layers: LayerStore, backup: dict[str, bytes], new_name: str | None)
 
 def read_incident(cache: Path, incident_id: str) -> dict | None:
     """The incident row (extra fields merged) from the cache, opened read-only."""
-    conn = sqlite3.connect(f"file:{cache.resolve()}?mode=ro", uri=True)
+    conn = connect_readonly(cache)
     try:
         conn.row_factory = sqlite3.Row
         row = conn.execute("SELECT * FROM incidents WHERE id=?", (incident_id,)).fetchone()

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from html import escape
 from pathlib import Path
 
+from commandcenter.interop.readonly import connect_readonly
 from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.levels import ResponseLevel, Severity
 from commandcenter.domain.machines import OPEN_TASK_STATES
@@ -109,14 +110,10 @@ th{background:#e4e9f0} td.n{text-align:right}
 def _connect(source: str | Path | sqlite3.Connection) -> tuple[sqlite3.Connection, bool]:
     if isinstance(source, sqlite3.Connection):
         return source, False
-    from urllib.parse import quote
-
     path = Path(source).resolve()
     if not path.is_file():
         raise SitrepError(f"no cache at {path}: run the client (or the demo) first")
-    # read-only, and immutable when no client has it open (no -wal): nothing is created beside it
-    uri = f"file:{quote(str(path))}?mode=ro" + ("" if Path(f"{path}-wal").exists() else "&immutable=1")
-    return sqlite3.connect(uri, uri=True), True
+    return connect_readonly(path), True  # nothing is created beside it
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params=()) -> list[dict]:

@@ -29,6 +29,7 @@ from statistics import median
 
 from commandcenter.domain.catalog import Catalog, Indicator
 from commandcenter.domain.levels import COLOUR_HEX, THRESHOLD_COLOURS
+from commandcenter.interop.readonly import connect_readonly
 from commandcenter.interop.layers import write_atomic
 
 TZ_OFFSET_H = 8
@@ -417,7 +418,7 @@ class CacheError(Exception):
 def _connect_ro(db_path: Path) -> sqlite3.Connection:
     """Read-only: an export never changes the cache (nor migrates it, nor creates it)."""
     try:
-        return sqlite3.connect(f"file:{db_path.resolve()}?mode=ro", uri=True)
+        return connect_readonly(db_path)
     except sqlite3.Error as exc:
         raise CacheError(f"{db_path}: cannot read the cache: {exc}") from None
 
