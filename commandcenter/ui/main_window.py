@@ -243,7 +243,7 @@ class MainWindow(QMainWindow):
 
             city = self.services.city
             self.selection = SelectionPanel(self.services.catalog, self.services.store, self,
-                                            sensors=city.sensors if city else ())
+                                            sensors=city.sensors if city else (), hooks=self.services.hooks)
             self.dock_selection = self._dock("dock_selection", self.tr("Selection"), self.selection)
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock_selection)
             self.tabifyDockWidget(self.dock_detail, self.dock_selection)
@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
         self._board_check.stop()
         self.save_layout()
         for widget in (self.map_view, self.vitals, self.board, self.detail, self.connection, self.alarms,
-                       self.notices, self.command_log, self.audit):
+                       self.notices, self.command_log, self.audit, self.selection):
             teardown = getattr(widget, "teardown_hooks", None)
             if teardown:
                 teardown()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -27,6 +27,7 @@ from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.geo import check_shape, select_points
 from commandcenter.domain.levels import Severity
 from commandcenter.ui import labels
+from commandcenter.ui.observing import ObservesHooks
 
 SECTIONS = ("incidents", "units", "sensors")
 MAX_ROWS = 1000  # rows listed per section; the counts stay exact beyond it
@@ -79,8 +80,13 @@ def _bbox(shape: dict) -> tuple[float, float, float, float]:
     return west - _PAD, south - _PAD, east + _PAD, north + _PAD
 
 
-class SelectionPanel(QWidget):
-    """The map selection's contents in three sections; activating a row names its item."""
+REFRESH_THROTTLE_MS = 1000
+
+
+class SelectionPanel(ObservesHooks, QWidget):
+    """The map selection's contents in three sections; activating a row names its item. With
+    `hooks`, it reads the store again (at most once a second) when incidents or units change
+    or units move, so the list stays true while the shape is kept."""
 
     incident_activated = Signal(str)
     unit_activated = Signal(str)
@@ -93,11 +99,17 @@ class SelectionPanel(QWidget):
         parent: QWidget | None = None,
         *,
         sensors: Iterable[Any] = (),
+        hooks=None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("selectionPanel")
         self.catalog = catalog
         self.store = store
+        self._hooks = hooks
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(REFRESH_THROTTLE_MS)
+        self._refresh_timer.timeout.connect(self.refresh)
         self.sensors = tuple(sensors)
         self._shape: dict | None = None
         self._counts = {name: 0 for name in SECTIONS}
@@ -140,6 +152,28 @@ class SelectionPanel(QWidget):
         layout.addWidget(self.summary_label)
         layout.addWidget(self.tree, 1)
         self.clear()
+        self.setup_hooks()
+
+    # ------------------------------------------------------------------ hooks
+    def _subscriptions(self) -> list:
+        if self._hooks is None:
+            return []
+        return [(self._hooks.changes_did_commit, self._on_store_committed),
+                (self._hooks.positions_did_arrive, self._on_positions_arrived)]
+
+    def _on_teardown(self) -> None:
+        self._refresh_timer.stop()
+
+    def _on_store_committed(self, changes) -> None:
+        if changes.touches("incident") or changes.touches("resource"):
+            self._refresh_soon()
+
+    def _on_positions_arrived(self, _ids) -> None:
+        self._refresh_soon()
+
+    def _refresh_soon(self) -> None:
+        if self._shape is not None and not self._refresh_timer.isActive():
+            self._refresh_timer.start()
 
     # -------------------------------------------------------------- public API
     def show_shape(self, shape: dict) -> None:

@@ -187,3 +187,15 @@ def test_sensor_names_follow_the_english_interface(panel, seeded, city, english)
     panel.show_shape(RECT)
     people_square = next(s for s in city.sensors if s.id == "cd-peoples-square")
     assert panel.rows("sensors")[0][1] == people_square.name_en
+
+
+def test_with_hooks_the_selection_follows_reports_and_moving_units(qtbot, catalog, store, hooks, city, seeded, clock):
+    panel = SelectionPanel(catalog, store, sensors=city.sensors, hooks=hooks)
+    qtbot.addWidget(panel)
+    panel.show_shape(RECT)
+    new = report(store, clock, "新报", 121.477, 31.239, severity="I")
+    qtbot.waitUntil(lambda: new in ids(panel, "incidents"), timeout=3000)  # no refresh() needed
+    store.ingest_positions([("u2", T0 + 9000, 121.476, 31.231, 90.0, 8.0)])  # u2 drives back in
+    hooks.positions_did_arrive(["u2"])
+    qtbot.waitUntil(lambda: "u2" in ids(panel, "units"), timeout=3000)
+    panel.teardown_hooks()
