@@ -528,7 +528,7 @@ class LinkageBoard(ObservesHooks, QWidget):
         # minimum width must not push the window past a 1280-pixel screen
         for combo in (self.department_combo, self.category_combo, self.severity_combo, self.level_combo):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(6)
+            combo.setMinimumContentsLength(8)
         for label in (self.summary_label, self.pick_label):
             label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.kpis.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

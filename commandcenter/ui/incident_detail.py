@@ -628,7 +628,9 @@ class IncidentDetail(ObservesHooks, QWidget):
         plan = self.catalog.plans.get(inc.get("response_plan") or "")
         text = labels.response_level(level) if level else self.tr("None")
         self.response_label.setText(f"{text} · {labels.plan_name(plan)}" if level and plan else text)
-        self.description_label.setText(inc.get("description") or "")
+        # scenario and imported incidents may carry the English text too, like the title
+        english = labels.english() and inc.get("description_en")
+        self.description_label.setText((inc.get("description_en") if english else inc.get("description")) or "")
 
     def _rebuild_actions(self, inc: dict) -> None:
         for button in self._action_buttons.values():

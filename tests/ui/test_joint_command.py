@@ -265,3 +265,22 @@ def test_each_task_shows_both_clocks_from_dispatch(panel, store, catalog, clock,
     store.execute(commands.task_action(store.get("task", water["id"]), "accept", clock.now_ms()))
     text = view.task_row(water["id"]).deadlines_label.text()
     assert "Signed for" in text and "late" in text and "Finish by" in text
+
+
+def test_an_english_interface_shows_the_english_description_when_there_is_one(panel, store, clock):
+    from PySide6.QtCore import QLocale
+
+    op = commands.report_incident(clock.now_ms(), title="积水", category="waterlogging", severity="III",
+                                  org_unit=COMMUNITY, lon=121.476, lat=31.2298, description="积水深约20厘米")
+    store.execute(commands.Op(op.entity, op.entity_id, op.op,
+                              {**op.fields, "title_en": "Waterlogging", "description_en": "Water about 20 cm deep"}))
+    view = panel()
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    try:
+        view.show_incident(op.entity_id)
+        assert view.description_label.text() == "Water about 20 cm deep"
+        assert view.title_label.text() == "Waterlogging"
+    finally:
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    view.refresh()
+    assert view.description_label.text() == "积水深约20厘米"
