@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CACHE = Path(tempfile.gettempdir()) / "commandcenter-bench-board"
-NOW_MS = 1_784_080_800_000  # 2026-07-15 06:00 +08:00
+NOW_MS = 1_784_080_800_000  # 2026-07-15 10:00 +08:00
 MINUTE = 60_000
 HOUR = 60 * MINUTE
 DAY = 24 * HOUR

@@ -45,7 +45,7 @@ def catalog():
 
 @pytest.fixture
 def clock():
-    return ManualClock(1_784_080_800_000)  # 2026-07-15 06:00 +08:00
+    return ManualClock(1_784_080_800_000)  # 2026-07-15 10:00 +08:00
 
 
 @pytest.fixture
