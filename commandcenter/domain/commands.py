@@ -11,7 +11,7 @@ from typing import Any
 from commandcenter.domain import machines
 from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.ids import uuid7
-from commandcenter.domain.levels import OrgLevel, ResponseLevel, Severity
+from commandcenter.domain.levels import ResponseLevel, Severity
 from commandcenter.domain.sla import deadlines
 
 
@@ -102,6 +102,8 @@ def reopen_incident(row: dict, now_ms: int) -> Op:
 
 
 def set_response_level(row: dict, level: str | None, now_ms: int, *, plan: str = "") -> Op:
+    """The bare field change. The command room decides through integrated.decide_response_level
+    (a plan, its tasks, the command-log entry); this one is for tests of the merge and for tools."""
     if level is not None and level not in {lv.value.code for lv in ResponseLevel}:
         raise CommandError(f"unknown response level {level!r}", "response_level")
     if row["status"] in ("closed", "cancelled"):

@@ -363,7 +363,7 @@ def submit_report(
 
 
 # ------------------------------------------------------------------- escalation
-def escalation_window_ms(task: dict, catalog: Catalog, severity: str, category: str) -> int:
+def escalation_window_ms(catalog: Catalog, severity: str, category: str) -> int:
     """How long the new holder has before the rule looks at an escalated task again: the
     accept window of its SLA template."""
     template = pick_template(catalog.sla, sla_keys(catalog, category), severity)
@@ -380,7 +380,7 @@ def escalation_ops(task: dict, incident: dict, catalog: Catalog, now_ms: int) ->
     n = int(task.get("escalations") or 0) + 1
     why = "未签收超时" if task["status"] == "dispatched" else "办理超期"
     why_en = "not signed for in time" if task["status"] == "dispatched" else "overdue"
-    window = escalation_window_ms(task, catalog, incident.get("severity") or "IV", incident.get("category") or "")
+    window = escalation_window_ms(catalog, incident.get("severity") or "IV", incident.get("category") or "")
     dept = catalog.departments.get(task["department"])
     dept_name = dept.name_zh if dept else task["department"]
     mode = task.get("mode", "live")

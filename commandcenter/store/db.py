@@ -223,18 +223,6 @@ class Store:
             "SELECT * FROM tasks WHERE incident_id=? ORDER BY dispatched_ms", (incident_id,)
         )
 
-    def board_rows(self, limit: int = 2000) -> list[dict]:
-        """Open tasks with their incident, earliest deadline first (the linkage board)."""
-        return self.query(
-            "SELECT t.*, i.title AS incident_title, i.severity AS incident_severity, "
-            "i.category AS incident_category, i.status AS incident_status "
-            "FROM tasks t JOIN incidents i ON i.id = t.incident_id "
-            "WHERE t.status IN ('dispatched','returned','accepted','in_progress','feedback') "
-            "ORDER BY CASE WHEN t.status IN ('dispatched','returned') THEN t.accept_by_ms "
-            "ELSE COALESCE(t.extension_until_ms, t.finish_by_ms) END LIMIT ?",
-            (limit,),
-        )
-
     # ---------------------------------------------------------------- writing
     def execute(self, ops: Op | Iterable[Op], user: str | None = None, *, seat: Seat | None = None) -> ChangeSet:
         """Apply local commands: rows + outbox + audit in one durable transaction.

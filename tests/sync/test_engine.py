@@ -102,8 +102,8 @@ def test_local_commands_reach_the_platform_and_a_fresh_client(store, catalog, pl
     assert outbox_results(store) == ["applied"] * 2
     task = other_store.get("task", dispatch.entity_id)
     assert task is not None and task["department"] == "water" and task["incident_id"] == iid
-    [row] = other_store.board_rows()
-    assert row["incident_title"] == "贵州路积水"
+    assert other_store.get("incident", iid)["title"] == "贵州路积水"
+    assert [t["id"] for t in other_store.tasks_for(iid)] == [dispatch.entity_id]
 
 
 def test_a_poke_pushes_while_streaming_and_the_notice_makes_others_pull(store, platform_proc, other_store):
