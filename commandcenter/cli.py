@@ -88,22 +88,38 @@ def _seat(text: str):
     return seat
 
 
-def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", metavar="DIR", help="folder for all state (default: the user's data folder)")
-    common.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN", help="interface language")
+def _options(*, top: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The global options (all commands) and the window options (the commands that open one).
 
-    # options of the commands that open the window
+    Every subcommand repeats them so they may stand before or after it. argparse lets a
+    subparser's default overwrite what the main parser already read, so only the top level
+    has defaults; in the subcommands an option not given is left out (SUPPRESS), and
+    `commandcenter --data-dir D import ...` means the same as `commandcenter import ... --data-dir D`.
+    """
+    def default(value):
+        return value if top else argparse.SUPPRESS
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR", default=default(None),
+                        help="folder for all state (default: the user's data folder)")
+    common.add_argument("--lang", choices=("zh_CN", "en"), default=default("zh_CN"), help="interface language")
+
     client = argparse.ArgumentParser(add_help=False)
-    client.add_argument("--tiles-url", metavar="URL", type=_tiles_url, default=None,
+    client.add_argument("--tiles-url", metavar="URL", type=_tiles_url, default=default(None),
                         help="online map tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png "
                              "(default: settings map/tiles_url, else offline only)")
-    client.add_argument("--seat", metavar="ROLE", type=_seat, default=None,
+    client.add_argument("--seat", metavar="ROLE", type=_seat, default=default(None),
                         help="who sits here: commander, dispatcher, field, observer, or seat:DEPARTMENT "
                              "(e.g. seat:water); remembered (default: the Seat menu's last choice, else commander)")
+    return common, client
+
+
+def build_parser() -> argparse.ArgumentParser:
+    top_common, top_client = _options(top=True)
+    common, client = _options(top=False)
 
     parser = _Parser(prog="commandcenter", description="City emergency command center client.",
-                     parents=[common, client])
+                     parents=[top_common, top_client])
     parser.add_argument("--platform", metavar="URL", help="platform URL (default: the one in settings, else offline)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 

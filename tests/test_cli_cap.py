@@ -37,7 +37,7 @@ def alert_xml(identifier="SH-2026-0701-1", status="Actual", headline="暴雨橙�
               area="<polygon>31.2,121.4 31.2,121.5 31.3,121.5 31.2,121.4</polygon>") -> str:
     return (f'<alert xmlns="{NS}"><identifier>{identifier}</identifier><sender>x@example.cn</sender>'
             f"<sent>2026-07-01T12:00:00+08:00</sent><status>{status}</status><msgType>Alert</msgType>"
-            f"<scope>Public</scope><info><event>暴雨</event><urgency>Immediate</urgency>"
+            f"<scope>Public</scope><info><category>Met</category><event>暴雨</event><urgency>Immediate</urgency>"
             f"<severity>Severe</severity><certainty>Likely</certainty><headline>{headline}</headline>"
             f"<area><areaDesc>浦东新区</areaDesc>{area}</area></info></alert>")
 
@@ -414,6 +414,79 @@ MALFORMED = [
      "bad.xml:info[0]/area[0]: polygon[0]: odd number of coordinates"),
     ("unknown encoding", cap(decl="x-klingon", infos=[info()]), "bad.xml:line 1: encoding: unknown encoding"),
 ]
+
+
+# CAP 1.2 section 3.2: the elements an alert, each info and each area must have
+REQUIRED = [("alert", name) for name in ("identifier", "sender", "sent", "status", "msgType", "scope")] + \
+           [("info[0]", name) for name in ("category", "event", "urgency", "severity", "certainty")] + \
+           [("info[0]/area[0]", "areaDesc")]
+
+
+def without(text: str, name: str) -> str:
+    """The alert with every <name> element taken out."""
+    import re
+
+    stripped, n = re.subn(rf"<{name}>[^<]*</{name}>", "", text)
+    assert n >= 1, name
+    return stripped
+
+
+def good_cap(street) -> str:
+    return cap("GOOD-2", infos=[info(area=square(*street.center))])
+
+
+@pytest.mark.parametrize("where, name", REQUIRED, ids=[r[1] for r in REQUIRED])
+@pytest.mark.parametrize("mode", ["alarm", "incident", "layer"])
+def test_an_alert_missing_a_required_element_is_refused_and_changes_nothing(
+        data, tmp_path, capsys, street, where, name, mode):
+    good = write_cap(tmp_path, cap("GOOD-1", infos=[info(area=square(*street.center))]), "good.xml")
+    assert imp(data, good, capsys)[0] == 0
+    before = cache_state(data)
+    bad = write_cap(tmp_path, without(good_cap(street), name), "bad.xml")
+    code, out, err = imp(data, bad, capsys, "--as", mode)
+    assert (code, out) == (1, "")
+    assert err.count("\n") == 1 and f"bad.xml:{where}: {name}: missing (required by CAP 1.2)" in err, err
+    assert cache_state(data) == before
+    # the same element present but empty is just as missing
+    import re
+
+    empty = write_cap(tmp_path, re.sub(rf"<{name}>[^<]*</{name}>", f"<{name}> </{name}>", good_cap(street),
+                                       count=1), "empty.xml")
+    code, _, err = imp(data, empty, capsys, "--as", mode)
+    assert code == 1 and f"empty.xml:{where}: {name}: missing" in err, err
+    assert cache_state(data) == before
+
+
+ENUMERATED = [
+    ("scope", "<scope>Public</scope>", "<scope>Everyone</scope>", "alert: scope: 'Everyone' is not one of Public"),
+    ("category", "<category>Met</category>", "<category>Weather</category>",
+     "info[0]: category[0]: 'Weather' is not one of Geo, Met"),
+    ("urgency", "<urgency>Immediate</urgency>", "<urgency>Now</urgency>", "info[0]: urgency: 'Now' is not one of"),
+    ("severity", "<severity>Severe</severity>", "<severity>Bad</severity>", "info[0]: severity: 'Bad' is not one of"),
+    ("certainty", "<certainty>Likely</certainty>", "<certainty>Very Likely</certainty>",
+     "info[0]: certainty: 'Very Likely' is not one of"),  # a CAP 1.1 value, not 1.2
+    ("restriction", "<scope>Public</scope>", "<scope>Restricted</scope>", "alert: restriction: missing"),
+    ("addresses", "<scope>Public</scope>", "<scope>Private</scope>", "alert: addresses: missing"),
+]
+
+
+@pytest.mark.parametrize("label, good_text, bad_text, words", ENUMERATED, ids=[e[0] for e in ENUMERATED])
+def test_a_value_outside_the_cap_enumeration_is_refused(data, tmp_path, capsys, street, label, good_text,
+                                                         bad_text, words):
+    before = cache_state(data)
+    text = good_cap(street)
+    assert good_text in text
+    code, out, err = imp(data, write_cap(tmp_path, text.replace(good_text, bad_text, 1), "bad.xml"), capsys)
+    assert (code, out) == (1, "") and f"bad.xml:{words}" in err, err
+    assert cache_state(data) == before
+
+
+def test_a_restricted_alert_with_its_restriction_imports(data, tmp_path, capsys, street):
+    text = good_cap(street).replace("<scope>Public</scope>",
+                                    "<scope>Restricted</scope><restriction>防汛指挥部内部</restriction>")
+    code, out, err = imp(data, write_cap(tmp_path, text), capsys)
+    assert code == 0, err
+    assert len(rows(data, "alarms")) == 1
 
 
 @pytest.mark.parametrize("label, text, words", MALFORMED, ids=[m[0] for m in MALFORMED])

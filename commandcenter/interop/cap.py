@@ -42,6 +42,12 @@ MSG_TYPES = ("Alert", "Update", "Cancel", "Ack", "Error")
 # message types that may come without any <info> (CAP 1.2 3.2.1: info is 0..n)
 _INFO_OPTIONAL = ("Cancel", "Ack", "Error")
 SEVERITIES = ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
+SCOPES = ("Public", "Restricted", "Private")
+CATEGORIES = ("Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport", "Infra",
+              "CBRNE", "Other")
+URGENCIES = ("Immediate", "Expected", "Future", "Past", "Unknown")
+CERTAINTIES = ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
+CERTAINTIES_1_1 = CERTAINTIES + ("Very Likely",)  # CAP 1.1 only; 1.2 says Likely
 # decoders for declared encodings expat does not know; GB2312 and GBK files routinely hold
 # characters only their superset GB18030 defines, so all three are read as GB18030
 _DECODERS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "cp936": "gb18030"}
@@ -318,24 +324,48 @@ def _pairs(elem: ET.Element, name: str) -> list[tuple[str, str]]:
     return [(_text(p, "valueName"), _text(p, "value")) for p in children(elem, name)]
 
 
+def _required(elem: ET.Element, name: str, path, where: str, allowed: tuple[str, ...] | None = None) -> str:
+    """The text of a required element (CAP 1.2 section 3.2), refused when missing or empty,
+    or, for an enumerated one, not one of its values."""
+    text = _text(elem, name)
+    if not text:
+        raise InteropError(path, where, name, "missing (required by CAP 1.2)")
+    if allowed is not None and text not in allowed:
+        raise InteropError(path, where, name, f"{text[:40]!r} is not one of {', '.join(allowed)}")
+    return text
+
+
 def _area(elem: ET.Element, path, where: str) -> CapArea:
+    area_desc = _required(elem, "areaDesc", path, where)
     polygons = [parse_polygon(p.text or "", path, where, f"polygon[{k}]")
                 for k, p in enumerate(children(elem, "polygon"))]
     circles = [parse_circle(c.text or "", path, where, f"circle[{k}]")
                for k, c in enumerate(children(elem, "circle"))]
-    return CapArea(area_desc=_text(elem, "areaDesc"), polygons=polygons, circles=circles,
+    return CapArea(area_desc=area_desc, polygons=polygons, circles=circles,
                    geocodes=_pairs(elem, "geocode"))
 
 
-def _info(elem: ET.Element, path, where: str) -> CapInfo:
+def _info(elem: ET.Element, path, where: str, certainties: tuple[str, ...] = CERTAINTIES) -> CapInfo:
+    categories = [(c.text or "").strip() for c in children(elem, "category")]
+    if not categories:
+        raise InteropError(path, where, "category", "missing (required by CAP 1.2)")
+    for k, category in enumerate(categories):
+        if not category:
+            raise InteropError(path, where, "category", "missing (required by CAP 1.2): an empty <category>")
+        if category not in CATEGORIES:
+            raise InteropError(path, where, f"category[{k}]",
+                               f"{category[:40]!r} is not one of {', '.join(CATEGORIES)}")
+    event = _required(elem, "event", path, where)
+    urgency = _required(elem, "urgency", path, where, URGENCIES)
+    severity = _required(elem, "severity", path, where, SEVERITIES)
+    certainty = _required(elem, "certainty", path, where, certainties)
     parameters: dict[str, str] = {}
     for key, value in _pairs(elem, "parameter"):
         parameters[key] = f"{parameters[key]}; {value}" if key in parameters else value
     return CapInfo(
         language=_text(elem, "language") or "en-US",  # the CAP 1.2 default
-        category=[(c.text or "").strip() for c in children(elem, "category")],
-        event=_text(elem, "event"), urgency=_text(elem, "urgency"), severity=_text(elem, "severity"),
-        certainty=_text(elem, "certainty"), headline=_text(elem, "headline"),
+        category=categories, event=event, urgency=urgency, severity=severity,
+        certainty=certainty, headline=_text(elem, "headline"),
         description=_text(elem, "description"), instruction=_text(elem, "instruction"),
         effective=_time(elem, "effective", path, where), expires=_time(elem, "expires", path, where),
         parameters=parameters,
@@ -352,23 +382,26 @@ def parse_alert(path: str | Path, data: bytes) -> CapAlert:
         shown = f"<{local(root.tag)}>" + (f" in namespace {ns}" if ns else " without namespace")
         raise InteropError(path, "line 1", "alert",
                            f"root element is {shown}, expected <alert> in namespace {CAP_NAMESPACES[0]}")
-    for name in ("identifier", "sent", "status"):
-        if not _text(root, name):
-            raise InteropError(path, "alert", name, "missing")
+    # Every element CAP 1.2 requires is checked, in document order, before anything is used:
+    # an alert missing one is not CAP, and importing half of it would mislead the room.
+    identifier = _required(root, "identifier", path, "alert")
+    sender = _required(root, "sender", path, "alert")
+    _required(root, "sent", path, "alert")
     sent = _time(root, "sent", path, "alert", required=True)
-    status = _text(root, "status")
-    if status not in STATUSES:
-        raise InteropError(path, "alert", "status", f"{status[:40]!r} is not one of {', '.join(STATUSES)}")
-    msg_type = _text(root, "msgType")
-    if msg_type not in MSG_TYPES:
-        shown = f"{msg_type[:40]!r} is not one of {', '.join(MSG_TYPES)}" if msg_type else "missing"
-        raise InteropError(path, "alert", "msgType", shown)
-    infos = [_info(e, path, f"info[{i}]") for i, e in enumerate(children(root, "info"))]
+    status = _required(root, "status", path, "alert", STATUSES)
+    msg_type = _required(root, "msgType", path, "alert", MSG_TYPES)
+    scope = _required(root, "scope", path, "alert", SCOPES)
+    if scope == "Restricted" and not _text(root, "restriction"):
+        raise InteropError(path, "alert", "restriction", "missing: a Restricted alert must say its restriction")
+    if scope == "Private" and not _text(root, "addresses"):
+        raise InteropError(path, "alert", "addresses", "missing: a Private alert must name its addresses")
+    certainties = CERTAINTIES_1_1 if ns.endswith(":1.1") else CERTAINTIES
+    infos = [_info(e, path, f"info[{i}]", certainties) for i, e in enumerate(children(root, "info"))]
     if not infos and msg_type not in _INFO_OPTIONAL:
         raise InteropError(path, "alert", "info", f"missing: an {msg_type} needs at least one <info>")
     return CapAlert(
-        identifier=_text(root, "identifier"), sender=_text(root, "sender"), sent=sent or "",
-        status=status, msg_type=msg_type, scope=_text(root, "scope"), infos=infos,
+        identifier=identifier, sender=sender, sent=sent or "",
+        status=status, msg_type=msg_type, scope=scope, infos=infos,
         references=_text(root, "references").split(),
     )
 

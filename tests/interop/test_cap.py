@@ -247,6 +247,33 @@ BAD = [
 ]
 
 
+REQUIRED = [("alert", n) for n in ("identifier", "sender", "sent", "status", "msgType", "scope")] + \
+           [("info[0]", n) for n in ("category", "event", "urgency", "severity", "certainty")] + \
+           [("info[0]/area[0]", "areaDesc")]
+
+
+@pytest.mark.parametrize("where, name", REQUIRED, ids=[r[1] for r in REQUIRED])
+def test_every_required_cap_element_is_checked(tmp_path, where, name):
+    import re
+
+    text, n = re.subn(rf"<{name}>[^<]*</{name}>", "", alert_xml())
+    assert n == 1
+    path = write(tmp_path, text, "bad.xml")
+    with pytest.raises(InteropError) as err:
+        read_cap(path)
+    assert (err.value.where, err.value.field) == (where, name)
+    assert err.value.problem.startswith("missing")
+
+
+def test_cap_1_1_may_say_very_likely_and_1_2_may_not(tmp_path):
+    text = alert_xml().replace("<certainty>Likely</certainty>", "<certainty>Very Likely</certainty>")
+    old = write(tmp_path, text.replace(NS, "urn:oasis:names:tc:emergency:cap:1.1"), "old.xml")
+    assert read_cap(old).features[0]["properties"]["headline"] == "Test warning"
+    with pytest.raises(InteropError) as err:
+        read_cap(write(tmp_path, text, "new.xml"))
+    assert err.value.field == "certainty" and "'Very Likely' is not one of" in err.value.problem
+
+
 @pytest.mark.parametrize("label, text, where, field, words", BAD, ids=[b[0] for b in BAD])
 def test_bad_alert_names_file_element_and_field(tmp_path, label, text, where, field, words):
     path = write(tmp_path, text, "bad.xml")
