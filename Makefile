@@ -4,10 +4,14 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMPS := .stamps
-# Debian packages: CJK fonts and the libraries QtWebEngine/xcb need. npm (for the Leaflet
+# Debian packages: CJK fonts; the libraries QtWebEngine and Qt's xcb and Wayland platforms
+# need (a real desktop); the VA-API loaders QtMultimedia's FFmpeg opens at run time (without
+# them it warns on every video and the tests fail on Qt warnings). npm (for the Leaflet
 # assets) is checked as a command: a machine may have it from its own Node.js install.
+# `tools/check_debs.py` finds what is missing here (docs/development.md, "A fresh machine").
 DEBS := fonts-noto-cjk libnss3 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 \
-        libfontconfig1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 libpulse0
+        libfontconfig1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 libpulse0 \
+        libva2 libva-drm2 libva-x11-2 libxcb-icccm4 libxcb-keysyms1 libwayland-cursor0 libwayland-egl1
 
 .PHONY: setup run test bench snapshot translations translations-built bytecode clean
 

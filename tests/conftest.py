@@ -60,3 +60,35 @@ def store(tmp_path, clock, hooks):
     s = Store(tmp_path / "cache.db", clock=clock, hooks=hooks)
     yield s
     s.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With CC_RECORD_LIBS=FILE, the shared libraries this run had loaded (its own and its
+    children's, e.g. QtWebEngineProcess), for tools/check_debs.py: dlopen'ed ones such as
+    QtMultimedia's VA-API are invisible to ldd (docs/development.md, "A fresh machine")."""
+    target = os.environ.get("CC_RECORD_LIBS")
+    if not target:
+        return
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    pids, found = {os.getpid()}, set()
+    while True:  # descendants still alive
+        more = {pid for pid, ppid in parents.items() if ppid in pids} - pids
+        if not more:
+            break
+        pids |= more
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/maps") as f:
+                found |= {line.split(None, 5)[5].strip() for line in f
+                          if len(line.split(None, 5)) == 6 and ".so" in line}
+        except OSError:
+            continue
+    with open(target, "a") as f:
+        f.writelines(f"{p}\n" for p in sorted(found) if p.startswith("/"))

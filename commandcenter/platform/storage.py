@@ -18,7 +18,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from commandcenter.domain import machines
 from commandcenter.domain.commands import CREATE_OPS, Op, report_incident
@@ -73,10 +73,15 @@ class PlatformStorage:
     """One connection, one writer. Safe to call from the server's event loop thread and from
     a helper thread: a lock serialises every statement."""
 
-    def __init__(self, path: str | Path, sample_retention_ms: int = SAMPLE_RETENTION_MS) -> None:
+    def __init__(self, path: str | Path, sample_retention_ms: int = SAMPLE_RETENTION_MS, *,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.path = Path(path)
         self.sample_retention_ms = sample_retention_ms
-        self._pruned_at = 0.0
+        # Samples are pruned at the first write and then every PRUNE_EVERY_S on this clock
+        # (injected in tests). None: never yet. A start time of 0.0 was wrong: monotonic time
+        # counts from boot, so a machine up for less than ten minutes never pruned.
+        self._monotonic = monotonic
+        self._pruned_at: float | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
@@ -392,9 +397,10 @@ class PlatformStorage:
                 self._conn.executemany(
                     "INSERT OR REPLACE INTO samples(indicator, ts_ms, value) VALUES(?,?,?)", rows
                 )
-                if time.monotonic() - self._pruned_at > PRUNE_EVERY_S:
+                now = self._monotonic()
+                if self._pruned_at is None or now - self._pruned_at > PRUNE_EVERY_S:
                     # A platform runs for months at one sample per indicator per second.
-                    self._pruned_at = time.monotonic()
+                    self._pruned_at = now
                     cutoff = max(r[1] for r in rows) - self.sample_retention_ms
                     self._conn.executemany(
                         "DELETE FROM samples WHERE indicator=? AND ts_ms<?",

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.skipif(not assets.vendor_ready(), reason="map assets no
 
 GENERATED_MS = 1_784_066_400_000  # 2026-07-15 06:00 +08:00
 HOSTILE = '<img src=x onerror="window.pwned=1">`${x}'
-TEMPLATE = "{{ 7*191 }}{% if true %}"  # 1337 if anything renders it as Jinja
+# Jinja would render this as JINJA_RAN: letters no random element id (hex) can hold
+TEMPLATE = '{{ "JINJA" ~ "_RAN" }}{% if true %}'
 
 
 def _rows(catalog):
@@ -82,12 +83,12 @@ def test_beside_page_references_its_folder_relatively(catalog):
 
 def test_outside_text_is_escaped_and_never_rendered_as_a_template(catalog):
     page, _ = build(catalog)
-    assert "1337" not in page
-    assert "{{ 7*191 }}" not in page and "{% if true %}" not in page  # braces are entities
+    assert "JINJA_RAN" not in page
+    assert '{{ "JINJA"' not in page and "{% if true %}" not in page  # braces are entities
     assert '<img src=x' not in page
     assert "`${x}" not in page
     assert "&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;&#96;&#36;&#123;x&#125;" in page  # tooltip
-    assert "<title>态势 &lt;b&gt;&#123;&#123; 7*191 &#125;&#125;" in page
+    assert "<title>态势 &lt;b&gt;&#123;&#123; &quot;JINJA&quot; ~ &quot;_RAN&quot; &#125;&#125;" in page
     assert "<h1>态势 &lt;b&gt;" in page
 
 

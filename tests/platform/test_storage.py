@@ -5,7 +5,7 @@ import pytest
 
 from commandcenter.domain import commands
 from commandcenter.domain.clock import ManualClock
-from commandcenter.platform.storage import SIM_NODE, PlatformStorage
+from commandcenter.platform.storage import PRUNE_EVERY_S, SIM_NODE, PlatformStorage
 from commandcenter.store import Store
 from commandcenter.sync.protocol import WireOp
 
@@ -304,18 +304,35 @@ def test_a_transition_made_before_a_reopen_is_a_conflict(storage, node_a, node_b
 
 
 def test_history_returns_a_window_and_old_samples_are_pruned(tmp_path):
-    storage = PlatformStorage(tmp_path / "p.db", sample_retention_ms=10_000)
+    """Samples older than the retention go at the first write and then at most every
+    PRUNE_EVERY_S of the storage's clock (a fake one here: no real time in the logic)."""
+    now = [5.0]  # seconds since boot: a machine up for less than PRUNE_EVERY_S still prunes
+    storage = PlatformStorage(tmp_path / "p.db", sample_retention_ms=10_000, monotonic=lambda: now[0])
     try:
         storage.add_samples([("rain_1h", START_MS + i * 1000, float(i)) for i in range(5)])
         window = storage.history("rain_1h", START_MS + 1000, START_MS + 3000)
         assert [s.value for s in window] == [1.0, 2.0, 3.0]
         assert storage.history("aqi") == []
 
-        storage._pruned_at = 0.0  # pretend the last pruning was long ago
+        now[0] += PRUNE_EVERY_S - 1  # too soon to prune again: the old samples stay
         storage.add_samples([("rain_1h", START_MS + 12_500, 9.0)])
-        assert [s.value for s in storage.history("rain_1h")] == [3.0, 4.0, 9.0]
+        assert [s.value for s in storage.history("rain_1h")] == [0.0, 1.0, 2.0, 3.0, 4.0, 9.0]
+
+        now[0] += 2  # past PRUNE_EVERY_S: older than 10 s before the newest sample go
+        storage.add_samples([("rain_1h", START_MS + 12_600, 9.5)])
+        assert [s.value for s in storage.history("rain_1h")] == [3.0, 4.0, 9.0, 9.5]
     finally:
         storage.close()
+
+
+def test_the_first_write_prunes_whatever_the_clock_says(tmp_path):
+    for boot_s in (0.0, 1.0, 1e7):
+        storage = PlatformStorage(tmp_path / f"p{boot_s}.db", sample_retention_ms=1000, monotonic=lambda: boot_s)
+        try:
+            storage.add_samples([("rain_1h", START_MS, 1.0), ("rain_1h", START_MS + 5000, 2.0)])
+            assert [s.value for s in storage.history("rain_1h")] == [2.0], boot_s
+        finally:
+            storage.close()
 
 
 def test_history_of_all_indicators_in_time_order_with_a_limit(storage):
