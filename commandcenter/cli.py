@@ -310,7 +310,7 @@ def _export_sitrep(args: argparse.Namespace, data: DataDir) -> int:
 
 
 def _add_audit_parser(sub, common: argparse.ArgumentParser) -> None:
-    from commandcenter.interop.vitals_report import _iso_time
+    from commandcenter.interop.vitals_report import iso_time_ms
 
     audit = sub.add_parser("audit", parents=[common], help="the hash-chained audit log of the local cache")
     what = audit.add_subparsers(dest="audit_command", parser_class=_Parser, required=True)
@@ -318,8 +318,8 @@ def _add_audit_parser(sub, common: argparse.ArgumentParser) -> None:
                     help="check the chain: exit 0 when intact, 1 naming the first bad entry")
     exp = what.add_parser("export", parents=[common], help="audit entries as CSV (Excel-ready, +08:00 times)")
     exp.add_argument("--out", metavar="FILE.csv", required=True)
-    exp.add_argument("--since", metavar="ISO", type=_iso_time, help="from this time (local +08:00 unless given)")
-    exp.add_argument("--until", metavar="ISO", type=_iso_time, help="up to (not including) this time")
+    exp.add_argument("--since", metavar="ISO", type=iso_time_ms, help="from this time (local +08:00 unless given)")
+    exp.add_argument("--until", metavar="ISO", type=iso_time_ms, help="up to (not including) this time")
     exp.add_argument("--user", metavar="U", default="", help="only this user's entries")
     exp.add_argument("--action", metavar="A", default="",
                      help="only this action (task.accept), or a kind ending in a dot (task.)")

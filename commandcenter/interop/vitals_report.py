@@ -465,7 +465,7 @@ def read_day(db_path: Path, start_ms: int, end_ms: int) -> tuple[dict[str, list[
 PROG = "commandcenter"
 
 
-def _iso_time(text: str) -> int:
+def iso_time_ms(text: str) -> int:
     """An ISO 8601 date or time; without an offset it is local (+08:00)."""
     try:
         moment = datetime.fromisoformat(text)
@@ -492,8 +492,8 @@ def add_vitals_parsers(what: argparse._SubParsersAction, common_parent: argparse
                         help="one indicator's samples from the local cache as CSV (Excel-ready)")
     p.add_argument("indicator", metavar="INDICATOR", help="indicator code, e.g. rain_1h")
     p.add_argument("--out", metavar="FILE.csv", required=True)
-    p.add_argument("--since", metavar="ISO", type=_iso_time, help="from this time (local +08:00 unless given)")
-    p.add_argument("--until", metavar="ISO", type=_iso_time, help="up to (not including) this time")
+    p.add_argument("--since", metavar="ISO", type=iso_time_ms, help="from this time (local +08:00 unless given)")
+    p.add_argument("--until", metavar="ISO", type=iso_time_ms, help="up to (not including) this time")
     d = what.add_parser("vitals-day", parents=[common_parent],
                         help="the daily city-vitals summary (HTML) with the day's alarms")
     d.add_argument("--day", metavar="YYYY-MM-DD", type=_day,
