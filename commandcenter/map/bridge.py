@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from array import array
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ MAX_MESSAGE_BYTES = 16 * 1024
 CLOSED_INCIDENT_STATES = frozenset({"closed", "cancelled"})
 
 _FIELDS = {
-    "ready": frozenset({"type"}),
+    "ready": frozenset({"type", "rows"}),
     "feature_clicked": frozenset({"type", "layer", "id"}),
     "error": frozenset({"type", "message"}),
     "area_selected": frozenset({"type", "code"}),
@@ -55,6 +56,7 @@ class BridgeError(ValueError):
 @dataclass(frozen=True)
 class PageMessage:
     type: str
+    rows: bool = False  # ready: the page has placed the binary rows table it fetched
     layer: str | None = None
     id: str | None = None
     message: str | None = None
@@ -83,7 +85,10 @@ def parse_page_message(text: Any) -> PageMessage:
     if unknown:
         raise BridgeError(f"unexpected field {unknown[0]!r} in a {kind} message", unknown[0])
     if kind == "ready":
-        return PageMessage("ready")
+        rows = data.get("rows", False)
+        if not isinstance(rows, bool):
+            raise BridgeError("'rows' of a ready message must be true or false", "rows")
+        return PageMessage("ready", rows=rows)
     if kind == "feature_clicked":
         layer = data.get("layer")
         if not isinstance(layer, str) or layer not in LAYERS:
@@ -206,6 +211,116 @@ def incident_rows_delta(rows: list[tuple]) -> tuple[dict, list[str], int]:
         ids.append(incident_id)
     delta = {"op": "rows", "layer": "incidents", "fields": list(INCIDENT_ROW_FIELDS), "rows": out}
     return delta, ids, skipped
+
+
+# The binary rows table (the map's initial load, fetched by the page from the scheme handler
+# rather than pushed through runJavaScript). Layout, all little-endian:
+#   b"CCR1", u32 header length, the header (JSON, ASCII), spaces up to a multiple of 8,
+#   then the sections, each at a multiple of 8; a column's `at` (and `text_at`) count from
+#   the end of the header padding:
+#   - "f64" columns (lon, lat): n doubles;
+#   - "code" columns (severity, status, category, org_unit): n unsigned codes of `width`
+#     bytes (1, 2 or 4) into the column's `values` (in the header);
+#   - "text" columns (id, title): n + 1 u32 offsets in UTF-16 code units into the column's
+#     text, which is `bytes` UTF-8 bytes at `text_at` (decoded once on the page, cut per row).
+# The header names each column's kind and offset, so the page reads any layer's table.
+ROWS_MAGIC = b"CCR1"
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+_CODE_TYPES = ((0xFF, "B", 1), (0xFFFF, "H", 2), (0xFFFFFFFF, "I", 4))
+
+
+def incident_rows_table(rows: list[tuple]) -> tuple[bytes, list[str], int]:
+    """The open incidents as one binary rows table (see ROWS_MAGIC) for the page to fetch.
+
+    `rows` are tuples in INCIDENT_ROW_FIELDS order. Returns the bytes, the ids they carry,
+    and how many rows were left out (no valid id or position), like incident_rows_delta.
+    Text is carried as it is: the page shows it through text nodes only.
+    """
+    ids: list[str] = []
+    titles: list[str] = []
+    lons = array("d")
+    lats = array("d")
+    codes: dict[str, tuple[dict[str, int], list[int]]] = {name: ({}, []) for name in ("severity", "status", "category", "org_unit")}
+    code_columns = [codes["severity"], codes["status"], codes["category"], codes["org_unit"]]
+    skipped = 0
+    for incident_id, title, severity, status, category, unit, lon, lat in rows:
+        if not isinstance(incident_id, str) or not incident_id or len(incident_id) > MAX_ID_LENGTH:
+            skipped += 1
+            continue
+        if not _finite(lon) or not _finite(lat):
+            skipped += 1
+            continue
+        ids.append(incident_id)
+        titles.append(title if isinstance(title, str) else str(title or ""))
+        lons.append(lon)
+        lats.append(lat)
+        for (index, out), value in zip(code_columns, (severity, status, category, unit)):
+            key = value if isinstance(value, str) else str(value or "")
+            code = index.get(key)
+            if code is None:
+                code = index[key] = len(index)
+            out.append(code)
+    n = len(ids)
+    sections: list[bytes] = []
+    columns: list[dict] = []
+    at = 0
+
+    def add(data: bytes) -> int:
+        nonlocal at
+        start = at
+        sections.append(data)
+        pad = -len(data) % 8
+        if pad:
+            sections.append(b"\0" * pad)
+        at += len(data) + pad
+        return start
+
+    for name, values in (("lon", lons), ("lat", lats)):
+        columns.append({"name": name, "kind": "f64", "at": add(_little(values).tobytes())})
+    for name, (index, out) in codes.items():
+        top, type_code, width = next(t for t in _CODE_TYPES if len(index) - 1 <= t[0])
+        columns.append({"name": name, "kind": "code", "width": width, "values": list(index),
+                        "at": add(_little(array(type_code, out)).tobytes())})
+    for name, texts in (("id", ids), ("title", titles)):
+        offsets, data = _text_column(texts)
+        at_offsets = add(_little(offsets).tobytes())
+        columns.append({"name": name, "kind": "text", "at": at_offsets, "text_at": add(data), "bytes": len(data)})
+    header = json.dumps({"layer": "incidents", "n": n, "columns": columns}, ensure_ascii=True,
+                        separators=(",", ":")).encode("ascii")
+    header += b" " * (-(8 + len(header)) % 8)  # the sections start at a multiple of 8
+    return ROWS_MAGIC + len(header).to_bytes(4, "little") + header + b"".join(sections), ids, skipped
+
+
+def _text_column(texts: list[str]) -> tuple[array, bytes]:
+    """UTF-16 offsets (n + 1) and the UTF-8 bytes of the texts joined."""
+    joined = "".join(texts)
+    try:
+        data = joined.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: shown as U+FFFD, as the page would decode it
+        texts = [t.encode("utf-8", "replace").decode("utf-8") for t in texts]
+        joined = "".join(texts)
+        data = joined.encode("utf-8")
+    offsets = array("I", [0])
+    total = 0
+    if _ASTRAL.search(joined) is None:
+        for text in texts:
+            total += len(text)
+            offsets.append(total)
+    else:  # characters beyond the BMP are two UTF-16 code units on the page
+        for text in texts:
+            total += len(text) + len(_ASTRAL.findall(text))
+            offsets.append(total)
+    return offsets, data
+
+
+def _little(values: array) -> array:
+    if _BIG_ENDIAN:
+        values = array(values.typecode, values)
+        values.byteswap()
+    return values
+
+
+_BIG_ENDIAN = array("H", [1]).tobytes() != b"\x01\x00"
 
 
 def point_rows_delta(layer: str, fields: list[str], rows: list[list]) -> dict:

@@ -4,7 +4,12 @@ The page is static: boundaries of the demo city are baked in, and everything tha
 (incidents, later units and alarms) arrives afterwards as JSON deltas through the bridge, so the
 page is never rebuilt for an update. folium's stock page pulls Leaflet, jQuery, Bootstrap and
 Font Awesome from CDNs, which do not exist in a command post without network; this builder
-references Leaflet and markercluster from ``asset_base`` and nothing else.
+references Leaflet from ``asset_base`` and nothing else (clusters are our own, points.js).
+
+Order of the head, for the first picture: the fetch of the incidents' rows table (when the app
+serves one) starts first, then the stylesheets and our deferred scripts are requested, and
+Leaflet (the one script that blocks the parser) comes last. The app's scheme handler serves
+each request on the GUI thread, one after the other, so the order is the order they arrive in.
 
 Text that reaches the page inside HTML (district names in labels, layer names in the layer
 control) is escaped here; incident text never passes through HTML at all (map.js inserts it as
@@ -131,13 +136,16 @@ def build_page(
     labels: Mapping[str, Any] | None = None,
     lang: str = "zh",
     tile_origins: tuple[str, ...] = (),
+    rows_url: str | None = None,
 ) -> str:
     """The complete HTML of the map page for this city.
 
     `labels` overrides entries of DEFAULT_LABELS (a partial "statuses" mapping is merged);
     `lang` ("zh" or "en") picks the catalogue names shown on the map. `tile_origins` are the
     online tile servers the user configured (scheme://host[:port]): the only places outside
-    the app the page may load images from.
+    the app the page may load images from. `rows_url` is where the page fetches the binary
+    table of the open incidents as it starts (map/bridge.py incident_rows_table); None: the
+    incidents come only as deltas.
     """
     name = (lambda unit: unit.name_en) if lang == "en" else (lambda unit: unit.name_zh)
     base = asset_base.rstrip("/")
@@ -153,16 +161,10 @@ def build_page(
         zoom_snap=0.25,
         attribution_control=False,
     )
-    fmap.default_js = [
-        ("leaflet", f"{base}/vendor/leaflet/leaflet.js"),
-        ("leaflet_markercluster", f"{base}/vendor/leaflet.markercluster/leaflet.markercluster.js"),
-    ]
-    fmap.default_css = [
-        ("leaflet_css", f"{base}/vendor/leaflet/leaflet.css"),
-        ("markercluster_css", f"{base}/vendor/leaflet.markercluster/MarkerCluster.css"),
-        ("markercluster_default_css", f"{base}/vendor/leaflet.markercluster/MarkerCluster.Default.css"),
-        ("cc_map_css", f"{base}/static/map.css"),
-    ]
+    # folium renders its default links after the header elements added below: Leaflet's
+    # script, which blocks the parser, goes last; the stylesheets are added first by hand.
+    fmap.default_js = [("leaflet", f"{base}/vendor/leaflet/leaflet.js")]
+    fmap.default_css = []
 
     _add_district_layer(fmap, catalog, words["districts"], name)
     _add_outline_layer(fmap, catalog, OrgLevel.STREET, words["streets"], STREET_STYLE, name, hover=False)
@@ -191,6 +193,18 @@ def build_page(
         "categoryIcons": {code: t.icon for code, t in catalog.event_types.items()},
     }
     root = fmap.get_root()
+    if rows_url is not None:
+        if not re.fullmatch(r"cc://[A-Za-z0-9./_-]+", rows_url):
+            raise ValueError(f"the rows table must come from a cc:// path, not {rows_url!r}")
+        # Started before anything else, so the table travels while Leaflet loads; map.js
+        # places it once its layers exist (and the page says it is ready only after that).
+        root.header.add_child(Element(
+            "<script>window.ccRowsFetch = fetch(" + json.dumps(rows_url) + ").then(function (r) {"
+            " if (!r.ok) { throw new Error('rows table: HTTP ' + r.status); } return r.arrayBuffer(); })"
+            ".catch(function (err) { return err instanceof Error ? err : new Error(String(err)); });</script>"
+        ))
+    for css in (f"{base}/vendor/leaflet/leaflet.css", f"{base}/static/map.css"):
+        root.header.add_child(Element(f'<link rel="stylesheet" href="{css}"/>'))
     root.html.add_child(
         Element(
             f'<script type="application/json" id="{CONFIG_ELEMENT_ID}">{_json_for_html(config)}</script>'

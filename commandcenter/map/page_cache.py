@@ -21,8 +21,9 @@ _BUILDER = Path(__file__).with_name("page.py")
 
 
 def page_key(catalog: Catalog, *, asset_base: str, labels: Mapping[str, Any] | None, lang: str = "zh",
-             tile_origins: tuple[str, ...] = ()) -> str:
+             tile_origins: tuple[str, ...] = (), rows_url: str | None = None) -> str:
     digest = hashlib.sha256()
+    digest.update(f"rows={rows_url}".encode())
     digest.update(lang.encode())
     digest.update(" ".join(tile_origins).encode())
     digest.update(_BUILDER.read_bytes())
@@ -35,15 +36,17 @@ def page_key(catalog: Catalog, *, asset_base: str, labels: Mapping[str, Any] | N
 
 def cached_page(catalog: Catalog, cache_dir: Path | None, *, asset_base: str,
                 labels: Mapping[str, Any] | None = None, lang: str = "zh",
-                tile_origins: tuple[str, ...] = ()) -> str:
+                tile_origins: tuple[str, ...] = (), rows_url: str | None = None) -> str:
     """The page for these inputs: from the cache when it is there, else built and stored."""
-    key = page_key(catalog, asset_base=asset_base, labels=labels, lang=lang, tile_origins=tile_origins)
+    key = page_key(catalog, asset_base=asset_base, labels=labels, lang=lang, tile_origins=tile_origins,
+                   rows_url=rows_url)
     path = cache_dir / f"map-page-{key[:24]}.html" if cache_dir else None
     if path is not None and path.is_file():
         return path.read_text(encoding="utf-8")
     from commandcenter.map.page import build_page
 
-    html = build_page(catalog, asset_base=asset_base, labels=labels, lang=lang, tile_origins=tile_origins)
+    html = build_page(catalog, asset_base=asset_base, labels=labels, lang=lang, tile_origins=tile_origins,
+                      rows_url=rows_url)
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -47,6 +47,7 @@ from commandcenter.map.bridge import (
     nearest_delta,
     incident_delta,
     incident_rows_delta,
+    incident_rows_table,
     is_open_incident,
     layer_delta,
     layer_remove_delta,
@@ -67,6 +68,8 @@ from commandcenter.ui import labels, map_feeds
 from commandcenter.ui.url_scheme import (
     ASSET_BASE,
     INDEX_URL,
+    ROWS_PATH,
+    ROWS_URL,
     SCHEME,
     TILE_BASE,
     AppSchemeHandler,
@@ -80,8 +83,9 @@ __all__ = ["Bridge", "MapView", "register_url_schemes"]
 log = logging.getLogger(__name__)
 
 FLUSH_INTERVAL_MS = 100  # display tick: at most ten page updates a second
-# One worker reads and serialises the open incidents while Chromium loads the page (the GUI
-# thread is mostly waiting then): at 100k that is half a second saved from the first picture.
+# One worker reads the open incidents into the page's binary rows table while Chromium loads
+# the page (the GUI thread is mostly waiting then); the page fetches it through the scheme
+# handler, so 100k incidents never pass through runJavaScript as JSON text.
 _SNAPSHOTS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="map-snapshot")
 INCIDENTS = "incidents"
 
@@ -185,7 +189,7 @@ class MapView(QWebEngineView):
                 assets.vendor_dir(),
             )
         html = cached_page(catalog, cache_dir(), asset_base=ASSET_BASE, labels=self._labels(), lang=self._lang,
-                           tile_origins=origins)
+                           tile_origins=origins, rows_url=ROWS_URL)
 
         # Created without a parent and re-parented after the page, so that the view's children
         # are destroyed page first, profile second: a profile must never die under its page.
@@ -363,8 +367,6 @@ class MapView(QWebEngineView):
     def _on_page_load_finished(self, ok: bool) -> None:
         if not ok:
             log.error("map: the page %s failed to load", INDEX_URL.toString())
-            return
-        self._send_snapshot()
 
     def _on_page_render_process_terminated(self, status, exit_code: int) -> None:
         """A crashed renderer takes the page with it: reload, and resend everything on ready."""
@@ -383,7 +385,7 @@ class MapView(QWebEngineView):
             log.warning("map: dropped a bad page message (%s): %s", exc.field or "message", exc)
             return
         if message.type == "ready":
-            self._on_page_ready()
+            self._on_page_ready(message.rows)
         elif message.type == "feature_clicked":
             self.feature_clicked.emit(message.layer, message.id)
             if message.layer == INCIDENTS:
@@ -400,8 +402,14 @@ class MapView(QWebEngineView):
         elif message.type == "error":
             log.warning("map page: %s", message.message)
 
-    def _on_page_ready(self) -> None:
+    def _on_page_ready(self, rows_placed: bool) -> None:
         self._ready = True
+        if not rows_placed:
+            # The page could not fetch or read the rows table: the incidents go the old way.
+            self._handler.drop(ROWS_PATH)
+            self._snapshot_sent = False
+            self._send_snapshot()
+        self._snapshot = None
         if self._city is not None:
             # the vector base first: a raster basemap that follows replaces it
             self._enqueue(fallback_delta(self._city.fallback))
@@ -412,7 +420,6 @@ class MapView(QWebEngineView):
             self._enqueue(basemap_delta(name, package, TILE_BASE))
         self._queue_city_layers()
         self._queue_units(None)
-        self._send_snapshot()
         if self._layers is not None:
             for name in self._layers.names():
                 if name not in self._hidden_layers:
@@ -499,24 +506,43 @@ class MapView(QWebEngineView):
 
     # ----------------------------------------------------------------- helpers
     def _load_page(self) -> None:
+        """Load the page; the open incidents are read on a worker meanwhile, into the binary
+        table the page fetches from the scheme handler as its first act (ROWS_URL)."""
         self._snapshot = _SNAPSHOTS.submit(_incident_snapshot, self._store.path)
         self._snapshot_sent = False
+        snapshot = self._snapshot
+        self._handler.serve_once(ROWS_PATH, snapshot, _snapshot_bytes, lambda: self._on_snapshot_served(snapshot))
         self.load(INDEX_URL)
 
+    def _on_snapshot_served(self, snapshot) -> None:
+        """The page has the rows table: what it carries is shown, and changes queued since
+        the read are re-read now, so none of them is older than the table. They reach the
+        page after it, because the page says it is ready only once the table is placed."""
+        if self._closing or snapshot is not self._snapshot:
+            return  # a page since reloaded (its own table follows)
+        _data, ids, skipped = snapshot.result()
+        self._snapshot_sent = True
+        self._shown.clear()
+        self._shown.update(ids)
+        if skipped:
+            log.warning("map: %d open incidents have no valid id or position and are not shown", skipped)
+        self._reread_queued_incidents()
+
     def _send_snapshot(self) -> None:
-        """Every open incident, in one compact delta read while the page loaded (the page's
-        point layer holds 100k). Sent as soon as the page has loaded (its scripts have run),
-        not only when the channel says ready, which comes tens of ms later. Changes queued
-        since the read follow it, re-read now so none of them is older than the snapshot."""
+        """Every open incident as one compact JSON delta through runJavaScript: the way when
+        the page could not fetch the rows table. Read here, on the GUI thread (a rare path)."""
         if self._snapshot_sent or self._closing or self._page is None:
             return
         self._snapshot_sent = True
         self._shown.clear()
-        script, ids, skipped = self._take_snapshot()
+        delta, ids, skipped = incident_rows_delta(self._store.open_incidents_for_map())
         if skipped:
             log.warning("map: %d open incidents have no valid id or position and are not shown", skipped)
-        self._page.runJavaScript(script)
+        self._page.runJavaScript(batch_script([delta]))
         self._shown.update(ids)
+        self._reread_queued_incidents()
+
+    def _reread_queued_incidents(self) -> None:
         changed = [key[1] for key in self._queue if key[0] == INCIDENTS]
         for incident_id in changed:
             row = self._store.get("incident", incident_id)
@@ -524,13 +550,6 @@ class MapView(QWebEngineView):
                 self._queue_incident(row)
             else:
                 self._queue_removal(incident_id)
-
-    def _take_snapshot(self) -> tuple[str, list[str], int]:
-        try:
-            return self._snapshot.result()
-        except Exception:  # noqa: BLE001 - a failed read must not leave the map without incidents
-            log.exception("map: reading the open incidents on a worker failed; reading them here")
-            return _incident_snapshot_of(self._store.open_incidents_for_map())
 
     def _labels(self) -> dict:
         """The page's words, translated here like every other user-visible string (statuses
@@ -660,14 +679,13 @@ def _distance_text(metres: float) -> str:
     return f"{metres / 1000:.1f} km" if metres >= 1000 else f"{round(metres)} m"
 
 
-def _incident_snapshot(path: Path) -> tuple[str, list[str], int]:
-    """On the worker: the script putting every open incident of the store file on the page."""
-    return _incident_snapshot_of(read_open_incidents_for_map(path))
+def _incident_snapshot(path: Path) -> tuple[bytes, list[str], int]:
+    """On the worker: every open incident of the store file as the page's rows table."""
+    return incident_rows_table(read_open_incidents_for_map(path))
 
 
-def _incident_snapshot_of(rows: list[tuple]) -> tuple[str, list[str], int]:
-    delta, ids, skipped = incident_rows_delta(rows)
-    return batch_script([delta]), ids, skipped
+def _snapshot_bytes(snapshot: tuple[bytes, list[str], int]) -> bytes:
+    return snapshot[0]
 
 
 def _open_basemap(folder: Path | None) -> tuple[str, MBTiles] | None:

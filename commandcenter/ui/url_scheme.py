@@ -11,7 +11,11 @@ serves exactly three kinds of URL and refuses everything else:
   handler was given under that name (commandcenter.map.mbtiles); a tile the package lacks is
   a 404, and nothing is ever fetched from a network;
 - exactly the extra files the handler was given by URL path (the floor plan images): a list,
-  never a folder, so no path from the page can reach another file.
+  never a folder, so no path from the page can reach another file;
+- ``cc://app/data/incidents.rows``: the open incidents as one binary table
+  (commandcenter.map.bridge.incident_rows_table), which the page fetches as its first act
+  while Leaflet loads. It is read on a worker; a request that comes first waits for it, and
+  it is served once, then dropped (a reload of the page gets a new one).
 
 Chromium fixes its list of schemes at start-up, so ``register_url_schemes()`` must run before
 the QApplication is created (the app's __main__ and the tests' conftest call it).
@@ -22,10 +26,12 @@ import logging
 import re
 import sqlite3
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, Qt, QUrl
+from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QObject, Qt, QUrl, Signal
+from shiboken6 import isValid
 from PySide6.QtWebEngineCore import (
     QWebEngineUrlRequestInterceptor,
     QWebEngineUrlRequestJob,
@@ -46,6 +52,9 @@ INDEX_URL = QUrl(f"{SCHEME.decode()}://{HOST}{INDEX_PATH}")
 ASSET_BASE = f"{SCHEME.decode()}://{HOST}{ASSETS_PREFIX.rstrip('/')}"
 TILES_PREFIX = "/tiles/"
 TILE_BASE = f"{SCHEME.decode()}://{HOST}{TILES_PREFIX.rstrip('/')}"
+ROWS_PATH = "/data/incidents.rows"
+ROWS_URL = f"{SCHEME.decode()}://{HOST}{ROWS_PATH}"
+ROWS_MIME = b"application/octet-stream"
 _TILE_PATH = re.compile(r"([A-Za-z0-9_-]{1,64})/(\d{1,2})/(\d{1,9})/(\d{1,9})\.([a-z]{3,4})")
 
 
@@ -53,7 +62,8 @@ def register_url_schemes() -> None:
     """Declare the ``cc`` scheme to QtWebEngine. Idempotent; must precede the QApplication.
 
     Flags: secure (a page from it is a secure context, like https), local access allowed (it
-    loads qrc:///qtwebchannel/qwebchannel.js). Also sets the OpenGL context sharing QtWebEngine
+    loads qrc:///qtwebchannel/qwebchannel.js), CORS and the fetch API (the page fetches its
+    rows table; Chromium refuses fetch() on a custom scheme without it). Also sets the OpenGL context sharing QtWebEngine
     requires before the application exists.
     """
     if is_registered():
@@ -69,6 +79,7 @@ def register_url_schemes() -> None:
         QWebEngineUrlScheme.Flag.SecureScheme
         | QWebEngineUrlScheme.Flag.LocalAccessAllowed
         | QWebEngineUrlScheme.Flag.CorsEnabled
+        | QWebEngineUrlScheme.Flag.FetchApiAllowed
     )
     QWebEngineUrlScheme.registerScheme(scheme)
 
@@ -85,13 +96,32 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
     image, newest last, so a caller (or a test) can tell the basemap is really in use.
     """
 
+    # a worker's result, back on the GUI thread: (job, future, payload, on_served)
+    _result_ready = Signal(object)
+
     def __init__(self, page_html: str, parent=None, *, tiles: Mapping[str, MBTiles] | None = None,
                  files: Mapping[str, Path] | None = None) -> None:
         super().__init__(parent)
         self._page = page_html.encode("utf-8")
         self._tiles = dict(tiles or {})
         self._files = dict(files or {})
+        self._once: dict[str, tuple[Future, Callable, Callable]] = {}
         self.served: deque[str] = deque(maxlen=1000)
+        self._result_ready.connect(self._on_result_ready)
+
+    def serve_once(self, path: str, future: Future, payload: Callable[[object], bytes],
+                   on_served: Callable[[], None]) -> None:
+        """Answer the next request for `path` with `payload(future.result())`, then forget it.
+
+        A request that comes before the future is done waits for it (the reply is sent from
+        the GUI thread). `on_served` runs (on the GUI thread) once the bytes are handed over.
+        A failed future is a failed request: the page then asks the app the old way.
+        """
+        self._once[path] = (future, payload, on_served)
+
+    def drop(self, path: str) -> None:
+        """Forget what serve_once was given for `path` (the page did not ask for it)."""
+        self._once.pop(path, None)
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt API)
         url = job.requestUrl()
@@ -106,6 +136,14 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
         if path == INDEX_PATH:
             self._reply(job, b"text/html", self._page)
             return
+        once = self._once.pop(path, None)
+        if once is not None:
+            future = once[0]
+            if future.done():
+                self._reply_once(job, *once)
+            else:
+                future.add_done_callback(lambda _f, entry=(job, *once): self._result_ready.emit(entry))
+            return
         if path.startswith(ASSETS_PREFIX):
             file = assets.asset_path(path[len(ASSETS_PREFIX):])
             if file is not None:
@@ -119,6 +157,21 @@ class AppSchemeHandler(QWebEngineUrlSchemeHandler):
             self._serve_file(job, file)
             return
         self._not_found(job, url)
+
+    def _on_result_ready(self, entry) -> None:
+        job = entry[0]
+        if isValid(job):  # the page may have gone (a reload, a shutdown) meanwhile
+            self._reply_once(*entry)
+
+    def _reply_once(self, job: QWebEngineUrlRequestJob, future: Future, payload: Callable, on_served: Callable) -> None:
+        try:
+            data = payload(future.result())
+        except Exception:  # noqa: BLE001 - a failed read is a failed request, never a crash
+            log.exception("map: preparing %s failed", job.requestUrl().toString())
+            job.fail(QWebEngineUrlRequestJob.Error.RequestFailed)
+            return
+        self._reply(job, ROWS_MIME, data)
+        on_served()
 
     def _serve_file(self, job: QWebEngineUrlRequestJob, file: Path) -> None:
         try:

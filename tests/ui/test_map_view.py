@@ -363,3 +363,26 @@ def test_nothing_leaves_the_machine(qtbot, view):
     finally:
         probe.deleteLater()
         qtbot.wait(50)
+
+
+def test_initial_load_is_the_binary_rows_table_with_hostile_text_kept_literal(qtbot, make_view, store, catalog, clock):
+    """The open incidents reach the page as the fetched rows table (not runJavaScript JSON):
+    the page's count is the store's, a hostile or astral title stays literal text, and a click
+    on a point of the table opens that incident."""
+    ids = [_report(store, catalog, clock, f"事件 {i}", severity="IV", index=i) for i in range(5)]
+    hostile = _report(store, catalog, clock, HOSTILE_TITLE + " 🚒 水", severity="I", index=5)
+    view = make_view()
+    with qtbot.waitSignal(view.map_ready, timeout=READY_TIMEOUT_MS):
+        pass
+    wait_js(qtbot, view, "window.ccStats.incidents", len(store.open_incidents_for_map()))
+    assert run_js(qtbot, view, "typeof window.ccStats.tableMs") == "number"  # placed from the table
+    assert run_js(qtbot, view, "ccMap.points.incidents.props(%s).title" % json.dumps(hostile)) == HOSTILE_TITLE + " 🚒 水"
+    run_js(qtbot, view, "ccFolium.map.setView(ccMap.points.incidents.latLng(%s), 17, {animate: false}); true"
+           % json.dumps(hostile))
+    with qtbot.waitSignal(view.incident_clicked, timeout=JS_TIMEOUT_MS) as blocker:
+        click_at(qtbot, view, "ccMap.points.incidents.containerPointOf(%s)" % json.dumps(hostile))
+    assert blocker.args == [hostile]
+    wait_js(qtbot, view, POPUP_TITLE, HOSTILE_TITLE + " 🚒 水")
+    assert run_js(qtbot, view, "document.querySelectorAll('.leaflet-popup-content img').length") == 0
+    assert run_js(qtbot, view, "typeof window.pwned") == "undefined"
+    assert ids[0] in view._shown

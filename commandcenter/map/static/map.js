@@ -25,6 +25,13 @@
     var map = handles.map || findMap();
     var bridge = null;
     var early = [];  // messages raised before the channel is up
+    // The page is ready for the app (its "ready" message) once the channel is up, every page
+    // script has run (DOMContentLoaded) and the rows table fetched at the top of the page is
+    // placed (or has failed, which ready says: the app then sends the rows the old way).
+    var pending = {channel: true, scripts: document.readyState !== "complete", rows: window.ccRowsFetch !== undefined};
+    var rowsPlaced = false;
+    // The channel's first round trip to the app overlaps the set-up below.
+    connect();
     // Imported layers share the map's canvas renderer (preferCanvas) with the boundaries.
     var renderer = map.options.preferCanvas ? undefined : L.canvas({padding: 0.5});
 
@@ -783,6 +790,79 @@
         }
     }
 
+    function updateStats() {
+        window.ccStats.incidents = incidents.count();
+        pointOrder.forEach(function (name) {
+            window.ccStats.points[name] = points[name].count();
+        });
+    }
+
+    /* The binary rows table (an ArrayBuffer): every row placed on its layer, the bad ones
+     * reported (the first few) and skipped. Returns whether the table could be read. */
+    function applyTable(buffer) {
+        var started = performance.now();
+        var table;
+        try {
+            table = L.CCPoints.readTable(buffer);
+        } catch (err) {
+            reportError("rows table: " + (err && err.message ? err.message : err));
+            return false;
+        }
+        var layer = points[table.layer];
+        if (layer === undefined) {
+            reportError("rows table: unknown layer " + text(table.layer));
+            return false;
+        }
+        var errors = layer.upsertTable(table);
+        errors.slice(0, 3).forEach(function (message) {
+            reportError("rows table: " + message);
+        });
+        if (errors.length > 3) {
+            reportError("rows table: " + errors.length + " rows of " + table.layer + " could not be placed");
+        }
+        updateStats();
+        window.ccStats.tableMs = performance.now() - started;
+        return true;
+    }
+
+    function maybeReady() {
+        if (pending.channel || pending.scripts || pending.rows) {
+            return;
+        }
+        if (pending.sent) {
+            return;
+        }
+        pending.sent = true;
+        send({type: "ready", rows: rowsPlaced});
+    }
+
+    if (pending.rows) {
+        window.ccRowsFetch.then(function (result) {
+            if (result instanceof ArrayBuffer) {
+                rowsPlaced = applyTable(result);
+            } else {
+                reportError(text(result && result.message ? result.message : result));
+            }
+        }).catch(function (err) {
+            reportError("rows table: " + (err && err.message ? err.message : err));
+        }).then(function () {
+            window.ccRowsFetch = undefined;  // the buffer goes with it once placed
+            pending.rows = false;
+            maybeReady();
+        });
+    }
+    if (pending.scripts) {
+        // deferred scripts (overlays.js, tools.js) have all run when DOMContentLoaded fires
+        var scriptsDone = function () {
+            if (pending.scripts) {
+                pending.scripts = false;
+                maybeReady();
+            }
+        };
+        document.addEventListener("DOMContentLoaded", scriptsDone);
+        window.addEventListener("load", scriptsDone);
+    }
+
     /* Apply a batch of deltas (an array, or its JSON text); returns how many were applied.
      * A bad delta is reported and skipped, so one broken row never stalls the map. */
     window.ccApply = function (batch) {
@@ -801,10 +881,7 @@
             }
         }
         window.ccStats.applyMs = performance.now() - started;
-        window.ccStats.incidents = incidents.count();
-        pointOrder.forEach(function (name) {
-            window.ccStats.points[name] = points[name].count();
-        });
+        updateStats();
         return applied;
     };
 
@@ -820,12 +897,13 @@
         new QWebChannel(qt.webChannelTransport, function (channel) {
             bridge = channel.objects.bridge;
             window.bridge = bridge;
-            send({type: "ready"});
-            var pending = early;
+            var queued = early;
             early = [];
-            pending.forEach(send);
+            queued.forEach(send);
+            pending.channel = false;
+            maybeReady();
         });
     }
 
-    connect();
+    maybeReady();
 }());

@@ -15,6 +15,13 @@
  * - Hit-testing uses a screen grid of what was drawn last: a click or a hover looks at the
  *   few items near the pointer, never at every point.
  * - The canvas takes no pointer events; map.js asks each layer what is under the pointer.
+ * - An empty layer keeps a 0x0 canvas: five full-size canvases that show nothing would cost
+ *   the first picture their allocation, clearing and compositing (and ~12 MB each).
+ * - The initial load comes as a binary rows table (L.CCPoints.readTable, the format of
+ *   commandcenter/map/bridge.py incident_rows_table): positions as Float64Arrays, repeated
+ *   words as codes into a short list, text as one decoded string per column cut per row.
+ *   Its rows are not turned into objects: a point keeps a reference to the table and its row
+ *   number, and an object is made only when someone looks at the point (a popup).
  * Text (titles, names, values) is data from outside: it is drawn with fillText on the canvas
  * or handed to map.js, which shows it through text nodes only.
  */
@@ -250,6 +257,87 @@
         return {canvas: canvas, half: m};
     }
 
+    /* A binary rows table (see commandcenter/map/bridge.py incident_rows_table). Throws for
+     * anything that is not one, or whose sections do not fit in the buffer. */
+    function RowTable(buffer) {
+        var head = new Uint8Array(buffer, 0, Math.min(8, buffer.byteLength));
+        if (buffer.byteLength < 8 || String.fromCharCode(head[0], head[1], head[2], head[3]) !== "CCR1") {
+            throw new Error("not a rows table");
+        }
+        var headerLength = new DataView(buffer).getUint32(4, true);
+        if (8 + headerLength > buffer.byteLength) {
+            throw new Error("rows table: the header is cut short");
+        }
+        var header = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 8, headerLength)));
+        var base = 8 + headerLength;
+        var n = header.n;
+        if (typeof header.layer !== "string" || !(n >= 0 && n === Math.floor(n)) || !Array.isArray(header.columns)) {
+            throw new Error("rows table: a bad header");
+        }
+        var decoder = new TextDecoder();
+        this.layer = header.layer;
+        this.n = n;
+        this.numbers = {};   // name -> Float64Array
+        this.codes = {};     // name -> {codes: typed array, values: [text]}
+        this.texts = {};     // name -> {offsets: Uint32Array (UTF-16 units, n + 1), text}
+        this.codeNames = [];
+        function view(Type, at, length) {
+            var start = base + at;
+            if (!(at >= 0) || start % Type.BYTES_PER_ELEMENT || start + length * Type.BYTES_PER_ELEMENT > buffer.byteLength) {
+                throw new Error("rows table: a section outside the table");
+            }
+            return new Type(buffer, start, length);
+        }
+        for (var c = 0; c < header.columns.length; c++) {
+            var col = header.columns[c];
+            var name = String(col.name);
+            if (col.kind === "f64") {
+                this.numbers[name] = view(Float64Array, col.at, n);
+            } else if (col.kind === "code") {
+                var Type = col.width === 1 ? Uint8Array : col.width === 2 ? Uint16Array : col.width === 4 ? Uint32Array : null;
+                if (Type === null || !Array.isArray(col.values)) {
+                    throw new Error("rows table: a bad code column " + name);
+                }
+                this.codes[name] = {codes: view(Type, col.at, n), values: col.values.map(String)};
+                this.codeNames.push(name);
+            } else if (col.kind === "text") {
+                var offsets = view(Uint32Array, col.at, n + 1);
+                var bytes = view(Uint8Array, col.text_at, col.bytes);
+                var text = decoder.decode(bytes);
+                if (n > 0 && offsets[n] !== text.length) {
+                    throw new Error("rows table: text column " + name + " does not add up");
+                }
+                this.texts[name] = {offsets: offsets, text: text};
+            } else {
+                throw new Error("rows table: unknown column kind " + String(col.kind));
+            }
+        }
+        if (!this.texts.id || !this.numbers.lon || !this.numbers.lat) {
+            throw new Error("rows table: needs id, lon and lat");
+        }
+    }
+
+    RowTable.prototype.text = function (name, row) {
+        var column = this.texts[name];
+        return column.text.substring(column.offsets[row], column.offsets[row + 1]);
+    };
+
+    /* The object of one row (what a popup or a tooltip reads). */
+    RowTable.prototype.props = function (row) {
+        var props = {};
+        var name;
+        for (name in this.numbers) {
+            props[name] = this.numbers[name][row];
+        }
+        for (name in this.codes) {
+            props[name] = this.codes[name].values[this.codes[name].codes[row]];
+        }
+        for (name in this.texts) {
+            props[name] = this.text(name, row);
+        }
+        return props;
+    };
+
     L.CCPoints = L.Renderer.extend({
         options: {
             padding: 0.2,
@@ -318,14 +406,23 @@
                 return;
             }
             L.Renderer.prototype._update.call(this);
-            var b = this._bounds;
-            var size = b.getSize();
-            L.DomUtil.setPosition(this._container, b.min);
-            this._container.width = size.x;
-            this._container.height = size.y;
-            this._container.style.width = size.x + "px";
-            this._container.style.height = size.y + "px";
+            L.DomUtil.setPosition(this._container, this._bounds.min);
             this._draw();
+        },
+
+        /* The canvas at the size of the renderer's bounds, or 0x0 while there is nothing to
+         * draw. Resizing clears it, so it is done only on a change. */
+        _fit: function (empty) {
+            var size = empty ? L.point(0, 0) : this._bounds.getSize();
+            var canvas = this._container;
+            if (canvas.width !== size.x || canvas.height !== size.y) {
+                canvas.width = size.x;
+                canvas.height = size.y;
+                canvas.style.width = size.x + "px";
+                canvas.style.height = size.y + "px";
+                return true;
+            }
+            return false;
         },
 
         _updatePaths: function () {},
@@ -348,6 +445,9 @@
          * when someone looks at one point (a popup, a tooltip). */
         _propsAt: function (slot) {
             var value = this._props[slot];
+            if (value instanceof RowTable) {
+                return value.props(this._rowFields[slot]);
+            }
             if (!Array.isArray(value)) {
                 return value;
             }
@@ -445,11 +545,44 @@
             return errors;
         },
 
+        /* Every row of a binary rows table (RowTable). look, lookKey and label see a row's
+         * id, position and code columns (the words a look depends on), not its other text.
+         * Returns the errors of rows that could not be placed. */
+        upsertTable: function (table) {
+            var errors = [];
+            var lon = table.numbers.lon, lat = table.numbers.lat;
+            var ids = table.texts.id;
+            var names = table.codeNames;
+            var columns = names.map(function (name) {
+                return table.codes[name];
+            });
+            var scratch = {};
+            this._ensure(this._size + table.n);
+            for (var r = 0; r < table.n; r++) {
+                var id = ids.text.substring(ids.offsets[r], ids.offsets[r + 1]);
+                scratch.id = id;
+                scratch.lon = lon[r];
+                scratch.lat = lat[r];
+                for (var c = 0; c < columns.length; c++) {
+                    scratch[names[c]] = columns[c].values[columns[c].codes[r]];
+                }
+                try {
+                    this._place(id, scratch, table, r);
+                } catch (err) {
+                    errors.push(err.message);
+                }
+            }
+            return errors;
+        },
+
         _place: function (id, props, stored, fields) {
             var lat = Number(props.lat);
             var lon = Number(props.lon);
             if (!isFinite(lat) || !isFinite(lon) || Math.abs(lat) > 85.06 || Math.abs(lon) > 180) {
                 throw new Error(this.options.name + " " + id + " has no valid position");
+            }
+            if (id === "" || id.length > 64) {
+                throw new Error(this.options.name + ": a feature id must be 1 to 64 characters");
             }
             // A layer whose look depends on a few fields names them in lookKey: 100k incidents
             // share a handful of looks, computed once each.
@@ -593,8 +726,22 @@
             var ctx = this._ctx;
             var b = this._bounds;
             var size = b.getSize();
+            var empty = this._count === 0 && (this._trailMs === 0 || this._trails.size === 0);
+            var resized = this._fit(empty);
+            if (empty) {
+                this._hits = new Map();
+                this._hitOffset = b.min;
+                this._drawn = [];
+                this.stats.drawn = 0;
+                this.stats.clusters = 0;
+                this.stats.draws += 1;
+                this.fire("drawn");
+                return;
+            }
             ctx.setTransform(1, 0, 0, 1, 0, 0);
-            ctx.clearRect(0, 0, size.x, size.y);
+            if (!resized) {
+                ctx.clearRect(0, 0, size.x, size.y);
+            }
             var zoom = map.getZoom();
             var scale = map.getZoomScale(zoom, 0);
             var origin = map.getPixelOrigin();
@@ -899,4 +1046,8 @@
             return out;
         }
     });
+
+    L.CCPoints.readTable = function (buffer) {
+        return new RowTable(buffer);
+    };
 }());
