@@ -386,3 +386,24 @@ def test_initial_load_is_the_binary_rows_table_with_hostile_text_kept_literal(qt
     assert run_js(qtbot, view, "document.querySelectorAll('.leaflet-popup-content img').length") == 0
     assert run_js(qtbot, view, "typeof window.pwned") == "undefined"
     assert ids[0] in view._shown
+
+
+def test_when_the_rows_table_cannot_be_read_the_incidents_still_come(qtbot, make_view, store, catalog, clock,
+                                                                      monkeypatch, caplog):
+    """The table is read on a worker; if that read fails, the page's fetch fails, the page says
+    it is ready without rows, and the view sends them the old way (JSON, read here): a map with
+    no incidents would be a silent lie."""
+    import commandcenter.ui.map_view as map_view
+
+    def broken(path):
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(map_view, "_incident_snapshot", broken)
+    ids = [_report(store, catalog, clock, f"事件 {i}", severity="III", index=i) for i in range(4)]
+    view = make_view()
+    with qtbot.waitSignal(view.map_ready, timeout=READY_TIMEOUT_MS):
+        pass
+    wait_js(qtbot, view, "window.ccStats.incidents", len(store.open_incidents_for_map()))
+    assert run_js(qtbot, view, "ccMap.points.incidents.props(%s).title" % json.dumps(ids[2])) == "事件 2"
+    assert set(ids) <= view._shown
+    assert "disk went away" in caplog.text
