@@ -7,8 +7,14 @@ has rows. cold_ready_s: the same with an empty cache (a new workstation: everyth
 the platform first). The map page is built once per catalogue and is cached for both.
 bare_s: a fresh process with a bare QMainWindow holding a QWebEngineView (an empty local page)
 and one pyqtgraph plot, until the page has loaded and the plot has painted.
+complete_s: the restart until what the first frame leaves for later is built too (the detail
+chart, pyqtgraph; the docks behind tabs) and the detail chart has painted: not in the ratio, shown
+so that the deferred work stays visible.
+READY is printed inside the window's command_view_ready signal: the work the client schedules
+once the view is ready (sync, the deferred parts) must not count, whatever order the event loop
+runs it in.
 Each is the median of several runs in this same run of the benchmark. Prints a table, then one
-JSON line: {"ready_s", "bare_s", "ratio", "cold_ready_s", "cold_ratio"}.
+JSON line: {"ready_s", "bare_s", "ratio", "cold_ready_s", "cold_ratio", "complete_s"}.
 """
 from __future__ import annotations
 
@@ -36,13 +42,42 @@ def child_full(url: str, data_dir: str) -> None:
     async def main() -> int:
         import asyncio
 
+        from PySide6.QtCore import QEvent, QObject, QTimer
+
         session = await ClientSession.open(DataDir(data_dir).ensure(), url, mode="demo", size=(1920, 1080))
+        window = session.window
         done = asyncio.Event()
-        session.window.command_view_ready.connect(done.set)
-        session.window.show()
+
+        class PaintWatch(QObject):
+            """Marks the detail chart painted once its viewport has handled a paint event."""
+
+            def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+                if event.type() == QEvent.Type.Paint and not done.is_set():
+                    print(f"COMPLETE {time.time():.6f}", flush=True)
+                    done.set()
+                return False
+
+        watch = PaintWatch()
+
+        def watch_chart() -> None:
+            """After ready: once what the first frame left for later is built (the detail chart,
+            the lazy docks), wait for the chart's first paint."""
+            if not window.fully_built:
+                QTimer.singleShot(10, watch_chart)
+                return
+            viewport = window.vitals.chart.canvas.viewport()
+            viewport.installEventFilter(watch)
+            viewport.update()
+
+        def on_ready() -> None:
+            # stamped in the signal itself: the work scheduled after ready must not count
+            print(f"READY {time.time():.6f}", flush=True)
+            watch_chart()
+
+        window.command_view_ready.connect(on_ready)
+        window.show()
         session.start()
         await asyncio.wait_for(done.wait(), 120)
-        print(f"READY {time.time():.6f}", flush=True)
         await session.aclose()
         return 0
 
@@ -101,14 +136,22 @@ def child_bare() -> None:
     app.exec()
 
 
-def measure(args: list[str]) -> float:
+def measure(args: list[str], complete: list[float] | None = None) -> float:
+    """Seconds from the child's start until it printed READY; with `complete`, appends the
+    seconds until COMPLETE (everything built, the detail chart painted) too."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     start = time.time()
     out = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, env=env, timeout=180)
+    stamps = {}
     for line in out.stdout.splitlines():
-        if line.startswith("READY "):
-            return float(line.split()[1]) - start
-    raise RuntimeError(f"child {args} did not get ready:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
+        word, _, value = line.partition(" ")
+        if word in ("READY", "COMPLETE"):
+            stamps[word] = float(value) - start
+    if "READY" not in stamps:
+        raise RuntimeError(f"child {args} did not get ready:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
+    if complete is not None:
+        complete.append(stamps.get("COMPLETE", float("nan")))
+    return stamps["READY"]
 
 
 def main() -> int:
@@ -134,17 +177,19 @@ def main() -> int:
         # once, untimed: the OS file cache, and the built map page (built once per catalogue)
         measure(["--child", "bare"])
         measure(["--child", "full", "--url", platform.url, "--data-dir", str(work / "prime")])
-        cold, warm, bare = [], [], []
+        cold, warm, bare, warm_complete = [], [], [], []
         for i in range(args.runs):
             bare.append(measure(["--child", "bare"]))
             client = ["--child", "full", "--url", platform.url, "--data-dir", str(work / f"client{i}")]
             cold.append(measure(client))  # a new workstation: empty cache, all from the platform
-            warm.append(measure(client))  # a restart: the cache holds the city already
+            warm.append(measure(client, warm_complete))  # a restart: the cache holds the city already
     ready_s, cold_s, bare_s = statistics.median(warm), statistics.median(cold), statistics.median(bare)
+    complete_s = statistics.median(warm_complete)
     rows = [
         ("command view ready, restart (warm cache)", ready_s, warm),
         ("command view ready, first start (empty cache)", cold_s, cold),
         ("bare QMainWindow + QWebEngineView + plot", bare_s, bare),
+        ("restart: everything built, detail chart painted", complete_s, warm_complete),
     ]
     print(f"{'case':<48}{'median s':>10}  runs")
     for name, value, runs in rows:
@@ -152,7 +197,8 @@ def main() -> int:
     print(f"{'ratio, restart (goal <= 1.5)':<48}{ready_s / bare_s:>10.2f}")
     print(f"{'ratio, first start':<48}{cold_s / bare_s:>10.2f}")
     print(json.dumps({"ready_s": round(ready_s, 3), "bare_s": round(bare_s, 3), "ratio": round(ready_s / bare_s, 3),
-                      "cold_ready_s": round(cold_s, 3), "cold_ratio": round(cold_s / bare_s, 3)}))
+                      "cold_ready_s": round(cold_s, 3), "cold_ratio": round(cold_s / bare_s, 3),
+                      "complete_s": round(complete_s, 3)}))
     return 0
 
 

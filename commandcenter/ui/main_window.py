@@ -1,9 +1,14 @@
 """The command view: one window, its docks (map, vitals, board, incident, alarms, notices,
-command log; on first use the video and selection docks), assembled from the services it is
-given, and the seat menu (who sits here: the role decides which actions are offered).
+command log, audit; on first use the video and selection docks), assembled from the services
+it is given, and the seat menu (who sits here: the role decides which actions are offered).
 
 The window wires signals between docks; docks never import each other. The layout is saved
 on close and restored after every dock exists.
+
+Start-up: what the first frame does not show is built after it. The command-log and audit
+docks are tabs behind the incident panel: their docks (and tabs) exist at once, their panels
+are built when the dock is first shown or, at the latest, in the idle steps right after the
+command view is ready, with the vitals' detail chart (pyqtgraph). See docs/decisions.md.
 """
 from __future__ import annotations
 
@@ -22,15 +27,18 @@ from commandcenter.domain.roles import ROLES, Seat
 from commandcenter.store import Store
 from commandcenter.ui import labels, map_feeds
 from commandcenter.ui.alarms import AlarmPanel
-from commandcenter.ui.audit_view import AuditView
 from commandcenter.ui.board import LinkageBoard
 from commandcenter.ui.incident_detail import IncidentDetail
 from commandcenter.ui.map_view import MapView
-from commandcenter.ui.notices import CommandLogPanel, NoticesPanel
+from commandcenter.ui.notices import NoticesPanel
 from commandcenter.ui.status import ConnectionIndicator
 from commandcenter.ui.vitals import VitalsPanel
 
 LAYOUT_VERSION = 3  # 2: the notices and command-log docks; 3: the audit dock
+# what the first frame does not show is built after the view is ready, or this long after the
+# window was made at the latest (a view that cannot get ready: offline, nothing cached)
+DEFERRED_LATEST_MS = 3000
+DEFERRED_AFTER_READY_MS = 100  # the first frame (the map's first deltas) paints before them
 
 
 @dataclass
@@ -100,18 +108,19 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.dock_vitals, self.dock_detail], [60, 40], Qt.Orientation.Vertical)
         if self.dock_alarms is not None:
             self.tabifyDockWidget(self.dock_detail, self.dock_alarms)
+        # the notices panel at once: its tab's title counts the unread ones
         self.notices = NoticesPanel(s.catalog, s.store, s.hooks, s.clock, self)
-        self.command_log = CommandLogPanel(s.catalog, s.store, s.hooks, self)
         self.dock_notices = self._dock("dock_notices", self.tr("Notices"), self.notices)
-        self.dock_log = self._dock("dock_log", self.tr("Command log"), self.command_log)
-        self.audit = AuditView(s.store, s.hooks, self)
-        self.dock_audit = self._dock("dock_audit", self.tr("Audit log"), self.audit)
+        # docks whose panel is built when first shown (or right after the view is ready)
+        self._lazy: dict[str, Callable[[], QWidget]] = {}
+        self._built: dict[str, QWidget] = {}
+        self.dock_log = self._lazy_dock("dock_log", self.tr("Command log"), self._make_command_log)
+        self.dock_audit = self._lazy_dock("dock_audit", self.tr("Audit log"), self._make_audit)
         for dock in (self.dock_notices, self.dock_log, self.dock_audit):
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self.tabifyDockWidget(self.dock_detail, dock)
         self.notices.unread_changed.connect(self._on_notices_unread_changed)
         self.notices.incident_selected.connect(self._on_map_incident_clicked)
-        self.command_log.incident_selected.connect(self._on_map_incident_clicked)
         self._on_notices_unread_changed(self.notices.unread)
         self.dock_detail.raise_()
 
@@ -150,6 +159,16 @@ class MainWindow(QMainWindow):
         self._board_check.setInterval(100)
         self._board_check.timeout.connect(self._on_board_check_timeout)
         self._board_check.start()
+        # the rest, one step per turn of the event loop once the view is ready
+        self._deferred: list[Callable[[], object]] = [
+            getattr(self.vitals, "ensure_chart", lambda: None),
+            *(lambda name=name: self._build_lazy(name) for name in self._lazy),
+        ]
+        self._deferred_step = QTimer(self)
+        self._deferred_step.setSingleShot(True)
+        self._deferred_step.setInterval(0)
+        self._deferred_step.timeout.connect(self._on_deferred_step_timeout)
+        QTimer.singleShot(DEFERRED_LATEST_MS, self, self._deferred_step.start)
         if self.map_view.is_ready:
             self._part_ready("map")
         self.restore_layout()
@@ -172,6 +191,69 @@ class MainWindow(QMainWindow):
         )
         return dock
 
+    # ------------------------------------------------------------ lazy docks
+    def _lazy_dock(self, name: str, title: str, make: Callable[[], QWidget]) -> QDockWidget:
+        """A dock (its tab, its place in the layout) whose panel `make()` builds when the dock
+        is first shown, or in the deferred steps after the view is ready."""
+        dock = self._dock(name, title, QWidget())
+        self._lazy[name] = make
+        dock.visibilityChanged.connect(lambda visible, name=name: visible and self._build_lazy(name))
+        return dock
+
+    def _build_lazy(self, name: str) -> QWidget | None:
+        if name in self._built:
+            return self._built[name]
+        if self._shut_down:
+            return None
+        make = self._lazy[name]
+        panel = make()
+        self._built[name] = panel
+        dock = self.findChild(QDockWidget, name)
+        placeholder = dock.widget()
+        dock.setWidget(panel)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        return panel
+
+    def _make_command_log(self) -> QWidget:
+        from commandcenter.ui.notices import CommandLogPanel
+
+        s = self.services
+        panel = CommandLogPanel(s.catalog, s.store, s.hooks, self)
+        panel.incident_selected.connect(self._on_map_incident_clicked)
+        return panel
+
+    def _make_audit(self) -> QWidget:
+        from commandcenter.ui.audit_view import AuditView
+
+        return AuditView(self.services.store, self.services.hooks, self)
+
+    @property
+    def command_log(self):
+        """The command-log panel (a CommandLogPanel), built on first use."""
+        return self._build_lazy("dock_log")
+
+    @property
+    def audit(self):
+        """The audit-log panel (an AuditView), built on first use."""
+        return self._build_lazy("dock_audit")
+
+    @property
+    def fully_built(self) -> bool:
+        """Whether what the first frame left for later (the detail chart, the lazy docks) is built."""
+        return not self._deferred
+
+    def finish_building(self) -> None:
+        """Build now what is left for later (a snapshot, a test)."""
+        while self._deferred:
+            self._deferred.pop(0)()
+
+    def _on_deferred_step_timeout(self) -> None:
+        if self._deferred and not self._shut_down:
+            self._deferred.pop(0)()
+            if self._deferred:
+                self._deferred_step.start()
+
     # ----------------------------------------------------------------- readiness
     @property
     def is_ready(self) -> bool:
@@ -184,6 +266,8 @@ class MainWindow(QMainWindow):
         if self.is_ready:
             self._board_check.stop()
             self.command_view_ready.emit()
+            # what the first frame left for later, from the loop, once the first frame is out
+            QTimer.singleShot(DEFERRED_AFTER_READY_MS, self, self._deferred_step.start)
 
     def _on_board_check_timeout(self) -> None:
         if self.board.row_count() > 0:
@@ -390,8 +474,10 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self._board_check.stop()
         self.save_layout()
+        self._deferred_step.stop()
+        self._deferred.clear()
         for widget in (self.map_view, self.vitals, self.board, self.detail, self.connection, self.alarms,
-                       self.notices, self.command_log, self.audit, self.selection):
+                       self.notices, *self._built.values(), self.selection):
             teardown = getattr(widget, "teardown_hooks", None)
             if teardown:
                 teardown()

@@ -69,6 +69,7 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
                               f"(ready: {sorted(window._ready_parts)})", file=sys.stderr)
                         return 1
                     await asyncio.sleep(0.1)
+                window.finish_building()  # the detail chart and the docks the start-up left for later
                 if view == "board":
                     story = _commander_story(session)
                     if story:

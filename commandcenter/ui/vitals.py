@@ -7,7 +7,9 @@ points they draw):
   its city-health summary (indicators per colour);
 - the detail chart (ui/vitals_chart.py) is the only pyqtgraph part: the selected indicators
   (click a tile; Ctrl+click to compare up to four) with threshold bands, a shared time cursor,
-  zoom and pan.
+  zoom and pan. With `defer_chart` (the client's start-up) it is built when first needed
+  (`ensure_chart`, or any use of `chart`): importing pyqtgraph costs ~0.3 s, and the window
+  builds it right after the command view is ready.
 Samples land in numpy ring buffers whenever they arrive; ONE display timer (25 Hz) repaints
 the tiles whose series changed and extends the detail curves; once a second the tiles'
 states (colour, trend, stale) are recomputed. A hidden panel stops its timers and catches up
@@ -22,14 +24,13 @@ from commandcenter.domain.catalog import Catalog, Indicator
 from commandcenter.domain.hooks import Hooks
 from commandcenter.live.ringbuffer import SeriesBank
 from commandcenter.ui.observing import ObservesHooks
-from commandcenter.ui.theme import configure_plots
-from commandcenter.ui.vitals_chart import MAX_COMPARED, DetailChart
 from commandcenter.ui.vitals_wall import TileWall
 
 FRAME_INTERVAL_MS = 40  # 25 Hz
 STATE_INTERVAL_MS = 1000
 SLIDE_EVERY_S = 15
 TILES_PER_TICK = 16  # 64 tiles changed together are painted over four wall ticks (~0.3 s)
+MAX_COMPARED = 4  # indicators compared in the detail chart
 
 
 class VitalsPanel(ObservesHooks, QWidget):
@@ -48,8 +49,8 @@ class VitalsPanel(ObservesHooks, QWidget):
         window_s: int = 3600,
         *,
         capacity: int | None = None,
+        defer_chart: bool = False,
     ) -> None:
-        configure_plots()
         super().__init__(parent)
         self.setObjectName("vitalsPanel")
         self._catalog = catalog
@@ -77,12 +78,14 @@ class VitalsPanel(ObservesHooks, QWidget):
         self.wall_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.wall_scroll.setWidget(self.wall)
         self.wall_scroll.viewport().installEventFilter(self)
-        self.chart = DetailChart(self._indicators, store, self.bank, clock, self.window_s, self)
+        self._chart = None  # the DetailChart, once built (ensure_chart)
+        self._chart_slot = QWidget(self)  # its place in the splitter until then
+        self._chart_slot.setObjectName("vitalsDetailPending")
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("vitalsSplitter")
         self.splitter.addWidget(self.wall_scroll)
-        self.splitter.addWidget(self.chart)
+        self.splitter.addWidget(self._chart_slot)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([600, 400])
@@ -104,6 +107,39 @@ class VitalsPanel(ObservesHooks, QWidget):
         self.wall.refresh_states(self._now_s())
         self._selected: list[str] = []
         self.select_indicator(self._first_alarming() or ordered[0].code)
+        if not defer_chart:
+            self.ensure_chart()
+
+    @property
+    def chart(self):
+        """The detail chart (a DetailChart), built on first use."""
+        return self.ensure_chart()
+
+    @property
+    def chart_built(self) -> bool:
+        return self._chart is not None
+
+    def ensure_chart(self):
+        """Build the detail chart if it is not yet (imports pyqtgraph), showing the selected
+        indicators up to now; returns it."""
+        if self._chart is None:
+            from commandcenter.ui.theme import configure_plots
+
+            configure_plots()  # before the first plot: pyqtgraph reads its options then
+            from commandcenter.ui.vitals_chart import DetailChart
+
+            chart = DetailChart(self._indicators, self._store, self.bank, self._clock, self.window_s, self)
+            slot = self._chart_slot
+            sizes = self.splitter.sizes()  # the wall keeps its share: the chart takes the slot's
+            self.splitter.replaceWidget(self.splitter.indexOf(slot), chart)
+            if self.isVisible() and sum(sizes):
+                self.splitter.setSizes(sizes)
+            slot.deleteLater()
+            self._chart_slot = None
+            self._chart = chart
+            self._chart_dirty.clear()  # the chart reads the buffers whole when it shows them
+            chart.show_indicators(self._selected)
+        return self._chart
 
     # ------------------------------------------------------------------ hooks
     def _subscriptions(self) -> list:
@@ -132,7 +168,8 @@ class VitalsPanel(ObservesHooks, QWidget):
             self._selected = (self._selected + [code])[-MAX_COMPARED:]
         else:
             self._selected = [code]
-        self.chart.show_indicators(self._selected)
+        if self._chart is not None:
+            self._chart.show_indicators(self._selected)
         self.wall.set_selected(set(self._selected))
         self.selected_indicator_changed.emit(code)
 
@@ -177,11 +214,13 @@ class VitalsPanel(ObservesHooks, QWidget):
                 self.wall.refresh_states(self._now_s(), codes)
                 self.wall.repaint_tiles(codes)
             self.wall.flush(TILES_PER_TICK)
+        elif self._chart is None:
+            self._chart_dirty.clear()
         elif self._chart_dirty or self._follow_due:
             codes, self._chart_dirty = self._chart_dirty, set()
-            self.chart.update_live(codes)
-            if self._follow_due and self.chart.live:
-                self.chart.follow_clock()
+            self._chart.update_live(codes)
+            if self._follow_due and self._chart.live:
+                self._chart.follow_clock()
             self._follow_due = False
 
     def _on_state_timer_timeout(self) -> None:
@@ -201,9 +240,10 @@ class VitalsPanel(ObservesHooks, QWidget):
         self.wall.refresh_states(self._now_s())
         self.wall.repaint_all()
         self.wall.flush()
-        self.chart.update_live(dirty)
-        if self.chart.live:
-            self.chart.follow_clock()
+        if self._chart is not None:
+            self._chart.update_live(dirty)
+            if self._chart.live:
+                self._chart.follow_clock()
 
     # ------------------------------------------------------------ visibility
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)

@@ -27,8 +27,8 @@ from commandcenter.domain.catalog import Indicator
 from commandcenter.domain.levels import COLOUR_HEX, THRESHOLD_COLOURS
 from commandcenter.live.ringbuffer import SeriesBank
 from commandcenter.ui import labels
+from commandcenter.ui.vitals import MAX_COMPARED  # the panel's limit (it imports this module lazily)
 
-MAX_COMPARED = 4
 BAND_ALPHA = 40
 CURVE_COLOUR = "#4cc9f0"
 # the chart's ranges (seconds); the first one is the ring buffers' window

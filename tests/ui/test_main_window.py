@@ -124,3 +124,22 @@ def test_the_client_sweeps_escalations_on_its_clock(data, qtbot):
 
 def window_title_has_count(window):
     return "(2)" in window.dock_notices.windowTitle()
+
+
+def test_docks_left_for_later_are_built_when_first_shown_and_show_data(data, qtbot):
+    session = open_session(data, qtbot)
+    iid = seed(session.store, session.catalog)
+    window = session.window
+    window.show()
+    assert "dock_log" not in window._built and not window.vitals.chart_built  # not in the first frame
+    window.dock_audit.toggleViewAction().trigger()  # the docks' menu: hide, then show again
+    window.dock_audit.toggleViewAction().trigger()
+    window.dock_audit.raise_()
+    qtbot.waitUntil(lambda: "dock_audit" in window._built and window.dock_audit.widget() is window.audit)
+    qtbot.waitUntil(lambda: window.audit.model.rowCount() > 0, timeout=3000)
+    window.finish_building()
+    assert window.fully_built and window.dock_log.widget() is window.command_log
+    assert window.vitals.chart.codes  # the detail chart shows the selected indicator
+    window.board.incident_selected.emit(iid)
+    assert window.detail.title_label.text() == "南京东路积水"
+    close_session(session)
