@@ -1,9 +1,16 @@
 """Linkage board benchmark (issue 5): the real LinkageBoard offscreen on a real Store file with
 100k incidents and 300k tasks (a realistic mix of statuses, levels, departments, deadlines).
 
-- board_query_ms: median of the board's own refresh (its page query of open tasks, the count
-  of the rest, the incidents awaiting dispatch, the KPI strip) AND the paint it causes (the
-  whole board grabbed to a pixmap), on a board that is already open;
+- board_query_ms: median of what a user waits for after a commit touching a task on an open
+  board: the board's refresh for that change set (the page query of open tasks and the model
+  update; the count of the rest and the KPIs come on the 2 s counts timer, the awaiting list
+  only when the change can alter it: docs/board.md, "Refresh") AND the repaint it causes: the
+  tree's viewport (every row on screen, painted now with repaint(), not just the changed
+  ones) and the summary line. The clock moves 1 s before each run, as it does between real
+  commits, so every countdown cell on screen is computed again;
+- full_refresh_ms: the refresh of everything the task list shows (page, count of the rest,
+  awaiting list: what a filter change or "Show more" runs) and the same repaint;
+- grab_ms: the whole 1920x1080 board painted to a pixmap (bars, KPI strip, header, tree);
 - first_board_ms: creating, showing and painting a new LinkageBoard on that file, once;
 - raw_query_ms: the limit for the same page: the board's page SQL alone through plain sqlite3,
   rows fetched, no model, no paint (same file, same run);
@@ -173,7 +180,7 @@ def bench_board(path: Path, runs: int, catalog) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from commandcenter.domain.clock import ManualClock
-    from commandcenter.domain.hooks import Hooks
+    from commandcenter.domain.hooks import ChangeSet, Hooks
     from commandcenter.store import Store
     from commandcenter.ui.board import LinkageBoard
 
@@ -189,18 +196,45 @@ def bench_board(path: Path, runs: int, catalog) -> dict:
     board.grab()
     first = (time.perf_counter() - t0) * 1000
 
-    def tasks_and_paint():
+    # a commit touching one task on the page: the change set the store publishes for it
+    task_id = next(g.tasks[0]["id"] for g in board.model.groups() if g.tasks)
+    commit = ChangeSet({"task": frozenset({task_id})})
+
+    def repaint():
+        board.view.viewport().repaint()
+        board.summary_label.repaint()
+
+    def tick():
+        clock.advance(1000)
+
+    def commit_refresh_and_paint():
+        tick()
+        board.refresh_tasks(commit)
+        repaint()
+
+    def commit_refresh():
+        tick()
+        board.refresh_tasks(commit)
+
+    def paint():
+        tick()
+        repaint()
+
+    def full_refresh_and_paint():
+        tick()
         board.refresh_tasks()
-        board.grab()
+        repaint()
 
     def refresh_and_paint():
         board.refresh()
         board.grab()
 
     fig = {
-        "board_query_ms": median_ms(tasks_and_paint, runs),
-        "query_only_ms": median_ms(board.refresh_tasks, runs),
-        "paint_only_ms": median_ms(board.grab, runs),
+        "board_query_ms": median_ms(commit_refresh_and_paint, runs),
+        "query_only_ms": median_ms(commit_refresh, runs),
+        "paint_only_ms": median_ms(paint, runs),
+        "full_refresh_ms": median_ms(full_refresh_and_paint, runs),
+        "grab_ms": median_ms(board.grab, runs),
         "counts_ms": median_ms(board.refresh_counts, runs),
         "first_board_ms": first,
         "rows_shown": board.row_count(),
@@ -269,9 +303,10 @@ def main() -> None:
     print(f"{N_INCIDENTS:,} incidents, {N_TASKS:,} tasks; {fig['open_tasks']:,} open; "
           f"page of {PAGE_SIZE}; medians of {args.runs}")
     print(f"{'figure':<24}{'value':>12}  goal")
+    fig["board_vs_raw"] = fig["board_query_ms"] / fig["raw_query_ms"]
     rows = [
-        ("board_query_ms", "<= 20"), ("raw_query_ms", "baseline"), ("query_only_ms", ""), ("paint_only_ms", ""),
-        ("counts_ms", ""), ("first_board_ms", ""),
+        ("board_query_ms", "<= 20"), ("raw_query_ms", "baseline"), ("board_vs_raw", "ratio"), ("query_only_ms", ""),
+        ("paint_only_ms", ""), ("full_refresh_ms", ""), ("grab_ms", ""), ("counts_ms", ""), ("first_board_ms", ""),
         ("matrix_ms", ""), ("drill_ms", ""), ("escalation_sweep_s", "<= 2"), ("escalation_drain_s", ""),
         ("escalated", ""), ("sweep_idle_ms", ""), ("reminder_pass_ms", ""),
     ]

@@ -197,15 +197,31 @@ def page_sql(f: BoardFilter, now_ms: int, limit: int) -> tuple[str, tuple]:
     )
 
 
-def open_tasks(conn: sqlite3.Connection, f: BoardFilter, now_ms: int, limit: int = 500) -> Page:
+def open_tasks(
+    conn: sqlite3.Connection, f: BoardFilter, now_ms: int, limit: int = 500, *, count: bool = True
+) -> Page:
     """The most urgent open tasks that match (least time left first), with their incident.
 
-    `total` counts every match, so the board can say how many it is not showing."""
+    `total` counts every match, so the board can say how many it is not showing. A full page
+    needs a second pass for that (count_open); `count=False` skips it and `total` is then the
+    page's length (the caller counts later, or knows the count from before)."""
     cur = conn.execute(*page_sql(f, now_ms, limit))
     names = [d[0] for d in cur.description]
     page = [_with_extra(dict(zip(names, r))) for r in cur]
-    total = len(page) if len(page) < limit else count_open(conn, f, now_ms)
+    total = len(page) if len(page) < limit or not count else count_open(conn, f, now_ms)
     return Page(page, total)
+
+
+def incidents_of_tasks(conn: sqlite3.Connection, task_ids) -> dict[str, str]:
+    """task id -> its incident id, for the ids that exist (primary-key lookups)."""
+    ids = list(task_ids)
+    found: dict[str, str] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found.update(conn.execute(
+            f"SELECT id, incident_id FROM tasks WHERE id IN ({','.join('?' * len(chunk))})", chunk
+        ).fetchall())
+    return found
 
 
 def _with_extra(row: dict) -> dict:

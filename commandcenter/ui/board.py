@@ -101,6 +101,16 @@ def _signature(group: _Group) -> tuple:
     )
 
 
+def _row_key(group: _Group, task: dict | None) -> tuple:
+    """Everything a row's clock-free cells are made of (signature() names rows to repaint;
+    this names the cells that can be reused): equal keys, equal cells."""
+    inc = group.incident
+    if task is None:
+        return ("incident", inc["id"], inc.get("title"), inc.get("severity"), inc.get("status"), inc.get("org_unit"),
+                group.awaiting, len(group.tasks))
+    return ("task", group.id, inc.get("severity"), *(task.get(f) for f in _TASK_SHOWN_FIELDS))
+
+
 def _severity_rank(code: str | None) -> int:
     try:
         return Severity.parse(code).info.rank if code else 9
@@ -117,6 +127,16 @@ _ANSWERED_ROLES = frozenset(
                       Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole)}
     | {int(r) for r in (ID_ROLE, INCIDENT_ID_ROLE, KIND_ROLE, CLOCK_STATE_ROLE, SEVERITY_ROLE)}
 )
+# the cells that change with the clock alone (the countdown, its colour, the overdue wash, the
+# clock state); every other cell of a row changes only when its incident or task does
+_CLOCK_ROLES = (int(CLOCK_STATE_ROLE), int(Qt.ItemDataRole.BackgroundRole))  # every column
+_CLOCK_TIME_ROLES = tuple(int(r) for r in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
+                                           Qt.ItemDataRole.ToolTipRole))  # the time-left column
+_STATIC_ROLES = tuple(sorted(_ANSWERED_ROLES - set(_CLOCK_ROLES)))
+# what a task row shows besides its clock: equal keys draw the same static cells
+_TASK_SHOWN_FIELDS = ("id", "version", "status", "department", "org_unit", "level", "escalations", "lead",
+                      "return_reason")
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # made once: enum | costs µs per cell
 
 
 @functools.lru_cache(maxsize=None)
@@ -148,6 +168,12 @@ class BoardModel(QAbstractItemModel):
         self._catalog = catalog
         self._clock = clock
         self._groups: list[_Group] = []
+        # display cache (what data() answers from): per row on screen, (now, cells), cleared
+        # when the groups change; the clock-free part of each row by what it shows (_row_key),
+        # so it outlives a reset and a re-sort; kept for the rows painted since the last change
+        self._rows: dict[tuple[int, int], tuple[int, list[dict]]] = {}
+        self._static: dict[tuple, list[dict]] = {}
+        self._static_before: dict[tuple, list[dict]] = {}
         self._headers = [
             self.tr("Incident / department"),
             self.tr("Org unit"),
@@ -162,6 +188,8 @@ class BoardModel(QAbstractItemModel):
         the rows' structure changed (a reset), else announces only the rows that differ."""
         old_shape = [(g.id, [t["id"] for t in g.tasks]) for g in self._groups]
         new_shape = [(g.id, [t["id"] for t in g.tasks]) for g in groups]
+        self._rows = {}
+        self._static_before, self._static = self._static, {}
         if old_shape != new_shape:
             self.beginResetModel()
             self._groups = groups
@@ -265,17 +293,77 @@ class BoardModel(QAbstractItemModel):
     def flags(self, index: QModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         # a view asks every cell for roles this model never answers (alignment, check state,
         # size hint...): those go back at once, before any lookup
         if role not in _ANSWERED_ROLES or not index.isValid():
             return None
-        group, task = self._item(index)
+        return self._cells(index.internalId(), index.row())[index.column()].get(role)
+
+    def multiData(self, index: QModelIndex, roleDataSpan) -> None:  # noqa: N803 - Qt override
+        """All the roles a delegate paints a cell with, in one call (Qt asks 7 per cell)."""
+        if not index.isValid():
+            return
+        cell = self._cells(index.internalId(), index.row())[index.column()]
+        for role_data in roleDataSpan:
+            value = cell.get(role_data.role())
+            if value is not None:
+                role_data.setData(value)
+
+    # ------------------------------------------------------ display cache
+    def _cells(self, pid: int, row: int) -> list[dict]:
+        """The row's cells, one {role: value} per column, as of now.
+
+        Computed once per row and clock reading, from the same _incident_data/_task_data a
+        lookup without the cache would use; the clock-free part once per content."""
+        now = self._clock.now_ms()
+        entry = self._rows.get((pid, row))
+        if entry is not None and entry[0] == now:
+            return entry[1]
+        if pid == 0:
+            group, task = self._groups[row], None
+        else:
+            group = self._groups[pid - 1]
+            task = group.tasks[row]
+        key = _row_key(group, task)
+        static = self._static.get(key)
+        if static is None:
+            static = self._static_before.get(key) or self._static_cells(group, task)
+            self._static[key] = static
+        cells = [dict(c) for c in static]
+        self._add_clock_cells(group, task, cells)
+        self._rows[(pid, row)] = (now, cells)
+        return cells
+
+    def _cell(self, group: _Group, task: dict | None, column: int, role: int):
         if task is None:
-            return self._incident_data(group, index.column(), role)
-        return self._task_data(group, task, index.column(), role)
+            return self._incident_data(group, column, role)
+        return self._task_data(group, task, column, role)
+
+    def _static_cells(self, group: _Group, task: dict | None) -> list[dict]:
+        cells = []
+        for column in range(COLUMN_COUNT):
+            roles = _STATIC_ROLES
+            if column == COL_TIME_LEFT:
+                roles = tuple(r for r in roles if r not in _CLOCK_TIME_ROLES)
+            cell = {}
+            for role in roles:
+                value = self._cell(group, task, column, role)
+                if value is not None:
+                    cell[role] = value
+            cells.append(cell)
+        return cells
+
+    def _add_clock_cells(self, group: _Group, task: dict | None, cells: list[dict]) -> None:
+        for role in _CLOCK_ROLES:  # the same in every column
+            value = self._cell(group, task, COL_TITLE, role)
+            for cell in cells:
+                cell[role] = value
+        cell = cells[COL_TIME_LEFT]
+        for role in _CLOCK_TIME_ROLES:
+            cell[role] = self._cell(group, task, COL_TIME_LEFT, role)
 
     # ---------------------------------------------------------------- cells
     def _incident_data(self, group: _Group, column: int, role: int):
@@ -435,7 +523,7 @@ class LinkageBoard(ObservesHooks, QWidget):
         self._clock = clock
         self._page_size = limit
         self._limit = limit
-        self._refresh_pending = False
+        self._refresh_pending: dict[str, set[str]] | None = None  # what the commits in a throttle period touched
         self._stale = False
         self._collapsed: set[str] = set()
         self._seat: str | None = None
@@ -443,6 +531,8 @@ class LinkageBoard(ObservesHooks, QWidget):
         self._matrix_department: str | None = None
         self._org_unit: str | None = None  # picked in the drill-down
         self._page = qb.Page([], 0)
+        self._awaiting: list[_Group] = []  # the incidents awaiting dispatch, as last queried
+        self._rest_stale = False  # the count of the rest ("N more") waits for the counts timer
         self._kpis_stale = True
 
         self.model = BoardModel(catalog, clock, self)
@@ -607,15 +697,18 @@ class LinkageBoard(ObservesHooks, QWidget):
         if not self._counts_timer.isActive():
             self._counts_timer.start()
         if self._throttle.isActive():
-            self._refresh_pending = True
+            pending = self._refresh_pending if self._refresh_pending is not None else {}
+            for kind, ids in changes.entities.items():
+                pending.setdefault(kind, set()).update(ids)
+            self._refresh_pending = pending
             return
-        self.refresh_tasks()
+        self.refresh_tasks(changes)
         self._throttle.start()
 
     def _on_throttle_timeout(self) -> None:
-        if self._refresh_pending:
-            self._refresh_pending = False
-            self.refresh_tasks()
+        if self._refresh_pending is not None:
+            pending, self._refresh_pending = self._refresh_pending, None
+            self.refresh_tasks(ChangeSet({k: frozenset(v) for k, v in pending.items()}))
             self._throttle.start()
 
     def _on_counts_timer_timeout(self) -> None:
@@ -628,16 +721,63 @@ class LinkageBoard(ObservesHooks, QWidget):
         self.refresh_tasks()
         self.refresh_counts()
 
-    def refresh_tasks(self) -> None:
+    def refresh_tasks(self, changes: ChangeSet | None = None) -> None:
         """Re-query the page of open tasks and the incidents awaiting dispatch (the hot path:
-        index walks bounded by the page size)."""
+        index walks bounded by the page size).
+
+        With `changes` (what a commit touched) it does only what those changes can alter and a
+        user waits for: the page itself. The count of the rest ("N more") is left to the counts
+        timer, which every commit starts (at most 2 s later), and the awaiting list is
+        re-queried only when an incident changed or a task was written for an incident on it
+        (a dispatch takes it off). Without, everything (filters, paging, the clock)."""
         self._stale = False
         now = self._clock.now_ms()
         f = self.current_filter()
         conn = self._store.conn
-        self._page = qb.open_tasks(conn, f, now, self._limit)
+        if changes is None:
+            self._page = qb.open_tasks(conn, f, now, self._limit)
+            self._rest_stale = False
+        else:
+            page = qb.open_tasks(conn, f, now, self._limit, count=False)
+            if len(page.rows) >= self._limit:  # full: the rest is counted on the counts timer
+                self._page = qb.Page(page.rows, max(self._page.total, len(page.rows)))
+                self._rest_stale = True
+            else:
+                self._page = page
+                self._rest_stale = False
+        if changes is None or self._awaiting_may_change(changes):
+            self._awaiting = self._query_awaiting(f)
+        self._set_tasks(self._page)
+
+    def _query_awaiting(self, f: qb.BoardFilter) -> list[_Group]:
+        awaiting = [
+            _Group({**inc, **_extra(inc.get("extra")), "title": labels.incident_title({**_extra(inc.get("extra")), **inc})},
+                   awaiting=True)
+            for inc in qb.awaiting_dispatch(self._store.conn, f, AWAITING_LIMIT)
+        ]
+        # nobody is on these yet: the most severe first, then the longest waiting
+        awaiting.sort(
+            key=lambda g: (_severity_rank(g.incident.get("severity")), g.incident.get("reported_ms") or 0)
+        )
+        return awaiting
+
+    def _awaiting_may_change(self, changes: ChangeSet) -> bool:
+        """Whether a commit can change which incidents await dispatch: an incident changed
+        (reported, closed, its fields), or a task was written for one on the list (or vanished)."""
+        if changes.touches("incident"):
+            return True
+        task_ids = changes.entities.get("task") or frozenset()
+        if not task_ids or not self._awaiting:
+            return False  # a task write can only take an incident off the list
+        if len(task_ids) > 2000:
+            return True
+        incidents = qb.incidents_of_tasks(self._store.conn, task_ids)
+        waiting = {g.id for g in self._awaiting}
+        return len(incidents) < len(task_ids) or not waiting.isdisjoint(incidents.values())
+
+    def _set_tasks(self, page: qb.Page) -> None:
         groups: dict[str, _Group] = {}
-        for row in self._page.rows:
+        for row in page.rows:
             iid = row["incident_id"]
             group = groups.get(iid)
             if group is None:
@@ -652,16 +792,7 @@ class LinkageBoard(ObservesHooks, QWidget):
                 }
                 group = groups[iid] = _Group(incident)
             group.tasks.append(row)
-        awaiting = [
-            _Group({**inc, **_extra(inc.get("extra")), "title": labels.incident_title({**_extra(inc.get("extra")), **inc})},
-                   awaiting=True)
-            for inc in qb.awaiting_dispatch(conn, f, AWAITING_LIMIT)
-        ]
-        # nobody is on these yet: the most severe first, then the longest waiting
-        awaiting.sort(
-            key=lambda g: (_severity_rank(g.incident.get("severity")), g.incident.get("reported_ms") or 0)
-        )
-        self._set_groups(awaiting + list(groups.values()))
+        self._set_groups(self._awaiting + list(groups.values()))
 
     def refresh_counts(self) -> None:
         """The KPI strip, and the matrix or the drill-down when shown (whole-table counts)."""
@@ -669,6 +800,10 @@ class LinkageBoard(ObservesHooks, QWidget):
         now = self._clock.now_ms()
         f = self.current_filter()
         conn = self._store.conn
+        if self._rest_stale:  # a full page after commits: how many more match
+            self._rest_stale = False
+            self._page = qb.Page(self._page.rows, max(qb.count_open(conn, f, now), len(self._page.rows)))
+            self._update_summary()
         since = now - KPI_WINDOW_MS
         self.kpis.show_kpis(qb.kpis(conn, f, now, since), self.tr("last 24 h"))
         mode = self.mode()

@@ -317,3 +317,15 @@ def test_a_long_board_shows_a_page_and_says_how_many_more(qtbot, catalog, store,
     assert shown(board, *[t["id"] for t in tasks]) == [True, True, True, True, False]
     assert "1 more" in board.summary_label.text()
     board.teardown_hooks()
+
+
+def test_after_a_commit_the_count_of_the_rest_follows_on_the_counts_timer(qtbot, catalog, store, hooks, clock):
+    incident = report(store, clock)
+    for dept in ("police", "fire", "health"):
+        dispatch(store, catalog, clock, incident, department=dept)
+        clock.advance(60_000)
+    board = open_board(qtbot, catalog, store, hooks, clock, limit=2)
+    assert "1 more" in board.summary_label.text()
+    dispatch(store, catalog, clock, incident, department="water")  # a full page: counted later
+    qtbot.waitUntil(lambda: "2 more" in board.summary_label.text(), timeout=4000)
+    board.teardown_hooks()
