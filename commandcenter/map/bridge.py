@@ -201,7 +201,7 @@ def incident_rows_delta(rows: list[tuple]) -> tuple[dict, list[str], int]:
     ids = []
     skipped = 0
     for incident_id, title, severity, status, category, unit, lon, lat in rows:
-        if not _drawable(incident_id, lon, lat):
+        if not _mappable(incident_id, lon, lat):
             skipped += 1
             continue
         out.append([incident_id, title or "", severity or "", status or "", category or "", unit or "", lon, lat])
@@ -226,7 +226,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 _CODE_TYPES = ((0xFF, "B", 1), (0xFFFF, "H", 2), (0xFFFFFFFF, "I", 4))
 
 
-def _drawable(incident_id: object, lon: object, lat: object) -> bool:
+def _mappable(incident_id: object, lon: object, lat: object) -> bool:
     """A row the map can show: a usable id and a finite position (the rest are counted out)."""
     return (isinstance(incident_id, str) and 0 < len(incident_id) <= MAX_ID_LENGTH
             and _finite(lon) and _finite(lat))
@@ -247,7 +247,7 @@ def incident_rows_table(rows: list[tuple]) -> tuple[bytes, list[str], int]:
     code_columns = [codes["severity"], codes["status"], codes["category"], codes["org_unit"]]
     skipped = 0
     for incident_id, title, severity, status, category, unit, lon, lat in rows:
-        if not _drawable(incident_id, lon, lat):
+        if not _mappable(incident_id, lon, lat):
             skipped += 1
             continue
         ids.append(incident_id)

@@ -238,3 +238,24 @@ def test_overlay_deltas_are_validated():
     for bad in ("https://tiles.example.org/{z}/{x}.png", "file:///{z}/{x}/{y}", "https://h/{z}/{x}/{y}\"><img>"):
         with pytest.raises(BridgeError):
             check_tile_url(bad)
+
+
+def test_both_initial_loads_leave_out_the_same_undrawable_rows():
+    """The binary table and its JSON fallback show the same incidents: a row without a usable id
+    or a finite position is counted out by both, never sent."""
+    from commandcenter.map.bridge import MAX_ID_LENGTH, incident_rows_delta, incident_rows_table
+
+    good = ("a", "积水", "I", "reported", "waterlogging", "310101", 121.47, 31.23)
+    rows = [good,
+            ("", "no id", "I", "reported", "waterlogging", "310101", 121.4, 31.2),
+            ("x" * (MAX_ID_LENGTH + 1), "long id", "I", "reported", "waterlogging", "310101", 121.4, 31.2),
+            ("b", "no position", "II", "reported", "waterlogging", "310101", None, 31.2),
+            ("c", "NaN", "II", "reported", "waterlogging", "310101", 121.4, float("nan")),
+            ("d", "inf", "II", "reported", "waterlogging", "310101", float("inf"), 31.2),
+            ("e", None, None, None, None, None, 121.5, 31.25)]
+    delta, delta_ids, delta_skipped = incident_rows_delta(rows)
+    table, table_ids, table_skipped = incident_rows_table(rows)
+    assert delta_ids == table_ids == ["a", "e"]
+    assert delta_skipped == table_skipped == 5
+    assert [r[0] for r in delta["rows"]] == ["a", "e"]
+    assert table.startswith(b"CCR1") and "积水".encode() in table
