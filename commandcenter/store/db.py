@@ -11,7 +11,7 @@ import json
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from commandcenter.domain.clock import Clock, SystemClock
 from commandcenter.domain.commands import CREATE_OPS, Op
@@ -224,11 +224,14 @@ class Store:
         )
 
     # ---------------------------------------------------------------- writing
-    def execute(self, ops: Op | Iterable[Op], user: str | None = None, *, seat: Seat | None = None) -> ChangeSet:
+    def execute(self, ops: Op | Iterable[Op], user: str | None = None, *, seat: Seat | None = None,
+                within: Callable[[sqlite3.Connection], None] | None = None) -> ChangeSet:
         """Apply local commands: rows + outbox + audit in one durable transaction.
 
         Each operation is checked against the seat's role first (`seat`, else the store's own
-        `self.seat`): a RoleError refuses the whole batch and nothing is written."""
+        `self.seat`): a RoleError refuses the whole batch and nothing is written. `within`, when
+        given, runs inside the same transaction after the operations (e.g. marking the conflict
+        a re-applied value settles), so both are written or neither."""
         ops = [ops] if isinstance(ops, Op) else list(ops)
         user = user or self.user
         seat = seat or self.seat
@@ -269,6 +272,8 @@ class Store:
                 audit_tip = self._audit(now, user, op.op, op.entity, op.entity_id,
                                         _detail_json(fields_json, op.note, role, version), audit_tip)
                 touched.setdefault(op.entity, set()).add(op.entity_id)
+            if within is not None:
+                within(self.conn)
             # the chain's tip, so that removing the newest entries shows (store/audit.py)
             self._set_meta(audit.TIP_KEY, audit.encode_tip(*audit_tip))
             self._set_meta("hlc", self.hlc.last.encode())
@@ -356,6 +361,26 @@ class Store:
             {**entry, "prev_hash": prev, "hash": digest},
         )
         return seq, digest
+
+    def record_decision(self, action: str, entity: str | None, entity_id: str | None, detail: dict,
+                        within: Callable[[sqlite3.Connection], None], user: str | None = None,
+                        kind: str = "decision") -> None:
+        """A local decision that sends nothing to the platform (e.g. accepting the platform's
+        value of a conflict): `within` writes it and one audit entry records it, in one
+        transaction. Views hear of it as a change of `kind` (e.g. "conflict")."""
+        now = self.clock.now_ms()
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            last = self.conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            tip = (0, audit.GENESIS) if last is None else (last[0], last[1])
+            within(self.conn)
+            tip = self._audit(now, user or self.user, action, entity, entity_id, _dumps(detail), tip)
+            self._set_meta(audit.TIP_KEY, audit.encode_tip(*tip))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self._publish(ChangeSet({kind: frozenset({entity_id or ""})}))
 
     def verify_audit(self) -> int | None:
         """None when the chain is intact, else the seq of the first bad entry."""

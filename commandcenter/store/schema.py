@@ -161,6 +161,15 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX tasks_escalate_finish ON tasks(MAX(COALESCE(extension_until_ms, finish_by_ms), "
         "COALESCE(next_escalation_ms, 0))) WHERE status IN ('accepted', 'in_progress') AND level != 'city'",
     ],
+    8: [
+        # conflicts you can see (issue 11): a conflict is settled by the user, as accepting the
+        # platform's value ("theirs") or re-applying the losing one ("mine", a new operation);
+        # both are audited (store/conflicts.py)
+        "ALTER TABLE conflicts ADD COLUMN resolved_ms INTEGER",
+        "ALTER TABLE conflicts ADD COLUMN resolution TEXT",
+        "ALTER TABLE conflicts ADD COLUMN resolved_by TEXT",
+        "CREATE INDEX conflicts_open ON conflicts(resolved_ms, at_ms)",
+    ],
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

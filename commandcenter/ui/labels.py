@@ -172,6 +172,10 @@ _OTHER = {
     "awaiting_dispatch": QT_TRANSLATE_NOOP("Labels", "Awaiting dispatch"),
     "no_data": QT_TRANSLATE_NOOP("Labels", "no data"),
     "stale": QT_TRANSLATE_NOOP("Labels", "stale"),
+    # the platform's answers to a pushed operation (the Sync dock)
+    "conflict": QT_TRANSLATE_NOOP("Labels", "Conflict"),
+    "merged": QT_TRANSLATE_NOOP("Labels", "Partly kept"),
+    "rejected": QT_TRANSLATE_NOOP("Labels", "Refused"),
 }
 
 
@@ -250,6 +254,26 @@ _SATISFACTION = {
     "basically": QT_TRANSLATE_NOOP("Labels", "Basically satisfied"),
     "unsatisfied": QT_TRANSLATE_NOOP("Labels", "Unsatisfied"),
 }
+
+
+_FIELD = {  # the fields of a synced row the Sync dock names in a conflict
+    "title": QT_TRANSLATE_NOOP("Labels", "Title"),
+    "description": QT_TRANSLATE_NOOP("Labels", "Description"),
+    "severity": QT_TRANSLATE_NOOP("Labels", "Severity"),
+    "status": QT_TRANSLATE_NOOP("Labels", "Status"),
+    "category": QT_TRANSLATE_NOOP("Labels", "Type"),
+    "response_level": QT_TRANSLATE_NOOP("Labels", "Response level"),
+    "org_unit": QT_TRANSLATE_NOOP("Labels", "Area"),
+    "note": QT_TRANSLATE_NOOP("Labels", "Note"),
+    "department": QT_TRANSLATE_NOOP("Labels", "Department"),
+    "level": QT_TRANSLATE_NOOP("Labels", "Level"),
+    "lon": QT_TRANSLATE_NOOP("Labels", "Longitude"),
+    "lat": QT_TRANSLATE_NOOP("Labels", "Latitude"),
+}
+
+
+def field_name(code: str | None) -> str:
+    return _tr(_FIELD, code)
 
 
 def role(code: str | None) -> str:

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QWidget
 from commandcenter.citymap import CityMap, camera_source
 from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.clock import Clock
-from commandcenter.domain.hooks import Hooks
+from commandcenter.domain.hooks import ConnectionStatus, Hooks
 from commandcenter.domain.roles import ROLES, Seat
 from commandcenter.store import Store
+from commandcenter.store.away import AwayTracker
 from commandcenter.ui import labels, map_feeds
 from commandcenter.ui.alarms import AlarmPanel
 from commandcenter.ui.board import LinkageBoard
@@ -34,7 +35,7 @@ from commandcenter.ui.notices import NoticesPanel
 from commandcenter.ui.status import ConnectionIndicator
 from commandcenter.ui.vitals import VitalsPanel
 
-LAYOUT_VERSION = 3  # 2: the notices and command-log docks; 3: the audit dock
+LAYOUT_VERSION = 4  # 2: the notices and command-log docks; 3: the audit dock; 4: the sync dock
 # what the first frame does not show is built after the view is ready, or this long after the
 # window was made at the latest (a view that cannot get ready: offline, nothing cached)
 DEFERRED_LATEST_MS = 3000
@@ -116,7 +117,19 @@ class MainWindow(QMainWindow):
         self._built: dict[str, QWidget] = {}
         self.dock_log = self._lazy_dock("dock_log", self.tr("Command log"), self._make_command_log)
         self.dock_audit = self._lazy_dock("dock_audit", self.tr("Audit log"), self._make_audit)
-        for dock in (self.dock_notices, self.dock_log, self.dock_audit):
+        self.dock_sync = self._lazy_dock("dock_sync", self.tr("Sync"), self._make_sync)
+        # "what changed while you were away" follows the link from the start, built or not
+        self._last_status: ConnectionStatus | None = None
+        self.away = AwayTracker(s.store, self._on_away_summary)
+        self._hook_subscriptions = [
+            (s.hooks.connection_did_change, self._on_connection_changed),
+            (s.hooks.changes_did_commit, self.away.changes_committed),
+        ]
+        for hook, fn in self._hook_subscriptions:
+            hook.append(fn)
+        self.dock_sync.visibilityChanged.connect(
+            lambda visible: visible and self.dock_sync.setWindowTitle(self.tr("Sync")))
+        for dock in (self.dock_notices, self.dock_log, self.dock_audit, self.dock_sync):
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self.tabifyDockWidget(self.dock_detail, dock)
         self.notices.unread_changed.connect(self._on_notices_unread_changed)
@@ -227,6 +240,32 @@ class MainWindow(QMainWindow):
         from commandcenter.ui.audit_view import AuditView
 
         return AuditView(self.services.store, self.services.hooks, self)
+
+    def _make_sync(self) -> QWidget:
+        from commandcenter.ui.sync_panel import SyncPanel
+
+        s = self.services
+        panel = SyncPanel(s.store, s.hooks, s.clock, self, tracker=self.away, status=self._last_status)
+        panel.incident_selected.connect(self._on_map_incident_clicked)
+        return panel
+
+    @property
+    def sync_panel(self):
+        """The Sync dock's panel (a SyncPanel), built on first use."""
+        return self._build_lazy("dock_sync")
+
+    def _on_connection_changed(self, status: ConnectionStatus) -> None:
+        self._last_status = status
+        self.away.connection_changed(status)
+
+    def _on_away_summary(self, summary) -> None:
+        """Say it in the status bar and fill the Sync dock; never take the operator's focus."""
+        panel = self.sync_panel
+        if panel is None:
+            return
+        panel.show_summary(summary)
+        self.dock_sync.setWindowTitle(self.tr("Sync ●"))
+        self.statusBar().showMessage(panel.away_label.text() + " — " + self.tr("see the Sync dock"), 60_000)
 
     @property
     def command_log(self):
@@ -371,14 +410,17 @@ class MainWindow(QMainWindow):
         joint-command view of the selected incident beside it."""
         docks = {"map": self.dock_map, "vitals": self.dock_vitals, "board": self.dock_board}
         for name, dock in docks.items():
-            dock.setVisible(name == view)
+            dock.setVisible(name == view or (view == "sync" and name == "board"))
         self.dock_detail.setVisible(view == "board")
-        for dock in (self.dock_alarms, self.dock_notices, self.dock_log, self.dock_audit):
+        for dock in (self.dock_alarms, self.dock_notices, self.dock_log, self.dock_audit, self.dock_sync):
             if dock is not None:
-                dock.setVisible(False)
+                dock.setVisible(dock is self.dock_sync and view == "sync")
         if view == "board":
             self.splitDockWidget(self.dock_board, self.dock_detail, Qt.Orientation.Horizontal)
             self.resizeDocks([self.dock_board, self.dock_detail], [60, 40], Qt.Orientation.Horizontal)
+        if view == "sync":  # the Sync dock, with the board its links open
+            self.splitDockWidget(self.dock_sync, self.dock_board, Qt.Orientation.Vertical)
+            self.resizeDocks([self.dock_sync, self.dock_board], [60, 40], Qt.Orientation.Vertical)
         self._only = view
 
     # ---------------------------------------------------------------------- seat
@@ -472,6 +514,8 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        for hook, fn in self._hook_subscriptions:
+            hook.remove(fn)
         self._board_check.stop()
         self.save_layout()
         self._deferred_step.stop()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from commandcenter.domain.hooks import ChangeSet, ConnectionStatus, Hooks
@@ -51,7 +51,10 @@ class ConnectionIndicator(ObservesHooks, QWidget):
         self._pending_label.setObjectName("connectionIndicatorPending")
         self._sync_label = QLabel(self)
         self._sync_label.setObjectName("connectionIndicatorLastSync")
-        for label in (self._dot, self._state_label, self._pending_label, self._sync_label):
+        # the USB link: when a bundle was last made or read here (hidden when never)
+        self._bundle_label = QLabel(self)
+        self._bundle_label.setObjectName("connectionIndicatorBundle")
+        for label in (self._dot, self._state_label, self._pending_label, self._sync_label, self._bundle_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
 
         layout = QHBoxLayout(self)
@@ -62,10 +65,12 @@ class ConnectionIndicator(ObservesHooks, QWidget):
         layout.addWidget(self._state_label)
         layout.addWidget(self._pending_label)
         layout.addWidget(self._sync_label)
+        layout.addWidget(self._bundle_label)
 
         if store is not None:
             self._pending = store.pending_count()
         self._render()
+        self._render_bundle()
         self.setup_hooks()
 
     # ------------------------------------------------------------------ hooks
@@ -87,6 +92,8 @@ class ConnectionIndicator(ObservesHooks, QWidget):
             self.state_changed.emit(self._state)
 
     def _on_store_committed(self, changes: ChangeSet) -> None:
+        if self._store is not None and (changes.origin == "import" or changes.touches("bundle")):
+            self._render_bundle()
         if changes.outbox_changed and self._store is not None:
             pending = self._store.pending_count()
             if pending != self._pending:
@@ -114,6 +121,14 @@ class ConnectionIndicator(ObservesHooks, QWidget):
     def pending_text(self) -> str:
         return self._pending_label.text()
 
+    def bundle_text(self) -> str:
+        return self._bundle_label.text() if self._bundle_label.isVisibleTo(self) else ""
+
+    def _render_bundle(self) -> None:
+        text = bundle_state_text(self._store) if self._store is not None else ""
+        self._bundle_label.setText(text)
+        self._bundle_label.setVisible(bool(text))
+
     def last_sync_text(self) -> str:
         return self._sync_label.text()
 
@@ -140,3 +155,16 @@ class ConnectionIndicator(ObservesHooks, QWidget):
         if self._error:
             tip += "\n" + self.tr("Last error: {error}").format(error=self._error)
         self.setToolTip(tip)
+
+
+def bundle_state_text(store) -> str:
+    """The last USB bundle made or read here, from the cache's meta (empty when none)."""
+
+    out = store.meta("last_bundle_export_ms")
+    got = store.meta("last_bundle_import_ms")
+    parts = []
+    if out:
+        parts.append(QCoreApplication.translate("ConnectionIndicator", "Bundle out {time}").format(time=labels.format_time(int(out))))
+    if got:
+        parts.append(QCoreApplication.translate("ConnectionIndicator", "Bundle in {time}").format(time=labels.format_time(int(got))))
+    return " · ".join(parts)
