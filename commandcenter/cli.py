@@ -12,7 +12,7 @@ from pathlib import Path
 from commandcenter.paths import DataDir, scenarios_dir
 
 DEFAULT_SCENARIO = "rainstorm-day.yaml"
-VIEWS = ("all", "map", "vitals", "board")
+VIEWS = ("all", "map", "vitals", "board", "sync")
 
 
 class _Parser(argparse.ArgumentParser):

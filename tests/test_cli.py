@@ -3,6 +3,7 @@ snapshot as a user runs it (a real PNG of the real demo)."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -100,3 +101,22 @@ def test_snapshot_writes_a_populated_png_of_the_demo(tmp_path):
         colours = {image.pixel(x, y) for x in range(x0, x0 + 640, 7) for y in range(y0, y0 + 360, 7)}
         assert len(colours) > 20, (x0, y0, len(colours))
     assert time.monotonic() - started < 120
+
+
+def test_snapshot_of_the_sync_view_shows_a_conflict_what_arrived_and_what_waits(tmp_path):
+    """The field post's story (ui/snapshot.py): offline, its response-level decision loses to the
+    center's later one; back online the conflict and the summary arrive; offline again, two log
+    entries wait."""
+    out = tmp_path / "sync.png"
+    done = subprocess.run(
+        [sys.executable, "-m", "commandcenter", "snapshot", "--view", "sync", "--out", str(out), "--size", "1280x720",
+         "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, cwd=REPO, timeout=180,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    story = re.search(r"came back as (\d+) conflict\(s\); (\d+) item\(s\) arrived while away; (\d+) pending", done.stdout)
+    assert story, done.stdout
+    conflicts, arrived, pending = map(int, story.groups())
+    assert conflicts >= 1 and arrived >= 1 and pending == 2
+    assert out.stat().st_size > 10_000

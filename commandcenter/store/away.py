@@ -55,6 +55,12 @@ def summarize(store, touched: dict[str, set[str]], since_ms: int | None, until_m
     items: list[AwayItem] = []
     counts = dict.fromkeys(SUMMARY_KINDS, 0)
 
+    ours = ":" + str(store.node_id)
+
+    def echo(row: dict) -> bool:
+        """The newest change of the row is our own (pushed, and come back by pull): not news."""
+        return str(row.get("hlc") or "").endswith(ours)
+
     def add(item: AwayItem) -> None:
         counts[item.kind] += 1
         if len(items) < _MAX_ITEMS:
@@ -62,7 +68,7 @@ def summarize(store, touched: dict[str, set[str]], since_ms: int | None, until_m
 
     for incident_id in sorted(touched.get("incident", ())):
         row = store.get("incident", incident_id)
-        if row is None:
+        if row is None or echo(row):
             continue
         new = (row.get("reported_ms") or 0) >= since
         add(AwayItem("incident", "incident", incident_id, incident_id, row.get("title") or incident_id[:8],
@@ -70,7 +76,7 @@ def summarize(store, touched: dict[str, set[str]], since_ms: int | None, until_m
                      row.get("reported_ms") if new else row.get("updated_ms")))
     for task_id in sorted(touched.get("task", ())):
         row = store.get("task", task_id)
-        if row is None:
+        if row is None or echo(row):
             continue
         incident = store.get("incident", row["incident_id"]) if row.get("incident_id") else None
         title = (incident or {}).get("title") or (row.get("incident_id") or "")[:8]
@@ -82,7 +88,7 @@ def summarize(store, touched: dict[str, set[str]], since_ms: int | None, until_m
                      row.get("updated_ms") or row.get("dispatched_ms")))
     for alarm_id in sorted(touched.get("alarm", ())):
         row = store.get("alarm", alarm_id)
-        if row is None:
+        if row is None or echo(row):
             continue
         new = (row.get("raised_ms") or 0) >= since
         add(AwayItem("alarm", "alarm", alarm_id, row.get("incident_id"), row.get("indicator") or alarm_id[:8],
@@ -109,7 +115,8 @@ class AwayTracker:
     def connection_changed(self, status: ConnectionStatus) -> None:
         previous, self._state = self._state, status.state
         if status.state in ("syncing", "online") and previous in (None, "offline") and not self._collecting:
-            # the link is back (or this is the session's first connection): catch-up begins
+            # the link is back (or this is the session's first connection): catch-up begins.
+            # A catch-up cut short by another outage goes on collecting from the same time.
             last = self._store.meta("last_pull_ms")
             self._since_ms = int(last) if last else None
             self._touched = {}

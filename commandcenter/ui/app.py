@@ -114,6 +114,7 @@ class ClientSession:
         self.engine = None
         self._engine_task: asyncio.Task | None = None
         self._closing = False
+        self._paused = False  # "Work offline"
         # The map view first: its page starts loading at once and the WebEngine processes work
         # on the other core while the charts (pyqtgraph) and the rest are imported and built;
         # sync comes after the map is ready (start()).
@@ -174,6 +175,7 @@ class ClientSession:
         self._sweep_soon.timeout.connect(self.sweep)
         self.hooks.changes_did_commit.append(self._on_changes_committed)
         self.window.window_closed.connect(self._stop_sweeping)
+        self.window.work_offline_toggled.connect(self._on_work_offline_toggled)
 
     def _stop_sweeping(self) -> None:
         self.hooks.changes_did_commit.remove(self._on_changes_committed)
@@ -237,7 +239,7 @@ class ClientSession:
         asyncio.get_event_loop().call_soon(self._start_sync)
 
     def _start_sync(self) -> None:
-        if self.engine is not None or self._closing:
+        if self.engine is not None or self._closing or self._paused:
             return
         from commandcenter.sync.client import PlatformClient
         from commandcenter.sync.engine import SyncEngine
@@ -245,6 +247,37 @@ class ClientSession:
         self.client = PlatformClient(self.platform_url)
         self.engine = SyncEngine(self.store, self.hooks, self.client, clock=self.clock, indicators=self.catalog.indicators)
         self._engine_task = asyncio.get_event_loop().create_task(self.engine.run())
+
+    def _on_work_offline_toggled(self, offline: bool) -> None:
+        if offline:
+            asyncio.get_event_loop().create_task(self.pause_sync())
+        else:
+            self.resume_sync()
+
+    async def pause_sync(self) -> None:
+        """Work offline (the Sync menu): stop the engine; the outbox keeps every command and
+        resume_sync() pushes them. The status bar says offline, and why."""
+        self._paused = True  # nothing starts sync again (the start-up timers) until resume_sync()
+        engine, task, client = self.engine, self._engine_task, self.client
+        if engine is None:
+            return
+        self.engine = self._engine_task = self.client = None
+        await engine.stop()
+        if task is not None:
+            with suppress(asyncio.CancelledError, Exception):
+                await task
+        if client is not None:
+            await client.aclose()
+        from commandcenter.domain.hooks import ConnectionStatus
+
+        self.hooks.connection_did_change(ConnectionStatus(
+            "offline", self.store.pending_count(), engine.status.last_sync_ms))
+
+    def resume_sync(self) -> None:
+        """Back online after pause_sync()."""
+        self._paused = False
+        if self.platform_url is not None:
+            self._start_sync()
 
     async def aclose(self) -> None:
         self._closing = True

@@ -59,6 +59,7 @@ class Services:
 class MainWindow(QMainWindow):
     command_view_ready = Signal()
     window_closed = Signal()
+    work_offline_toggled = Signal(bool)  # the Sync menu's "Work offline" (the session stops/starts sync)
 
     def __init__(
         self,
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self.seat_label.setObjectName("seat_label")
         self.statusBar().addWidget(self.seat_label)
         self._build_seat_menu()
+        self._build_sync_menu()
         self._show_seat()
         if s.store.seat.role == "seat":
             self._seat_the_board()
@@ -245,7 +247,8 @@ class MainWindow(QMainWindow):
         from commandcenter.ui.sync_panel import SyncPanel
 
         s = self.services
-        panel = SyncPanel(s.store, s.hooks, s.clock, self, tracker=self.away, status=self._last_status)
+        panel = SyncPanel(s.store, s.hooks, s.clock, self, tracker=self.away, status=self._last_status,
+                          catalog=s.catalog)
         panel.incident_selected.connect(self._on_map_incident_clicked)
         return panel
 
@@ -436,6 +439,28 @@ class MainWindow(QMainWindow):
                     self._seat_action(sub, group, "seat", dept.code, labels.name(dept))
             else:
                 self._seat_action(menu, group, role, None, labels.role(role))
+
+    def _build_sync_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("S&ync"))
+        menu.setObjectName("sync_menu")
+        self.show_sync_action = menu.addAction(self.tr("Sync dock"))
+        self.show_sync_action.triggered.connect(self.show_sync_dock)
+        self.work_offline_action = menu.addAction(self.tr("Work offline"))
+        self.work_offline_action.setObjectName("work_offline")
+        self.work_offline_action.setCheckable(True)
+        self.work_offline_action.toggled.connect(self._on_work_offline_toggled)
+        self.sync_menu = menu
+
+    def _on_work_offline_toggled(self, offline: bool) -> None:
+        self.statusBar().showMessage(
+            self.tr("Working offline: every command waits in the outbox until you go back online")
+            if offline else self.tr("Back online: sending what waited"), 15_000)
+        self.work_offline_toggled.emit(offline)
+
+    def show_sync_dock(self) -> None:
+        self._build_lazy("dock_sync")
+        self.dock_sync.show()
+        self.dock_sync.raise_()
 
     def _seat_action(self, menu, group, role: str, department: str | None, text: str) -> None:
         action = menu.addAction(text)

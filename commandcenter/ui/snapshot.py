@@ -74,6 +74,8 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
                     story = _commander_story(session)
                     if story:
                         print(f"snapshot: {story}")
+                if view == "sync":
+                    print(f"snapshot: {await _field_post_story(session, url)}")
                 await asyncio.sleep(1.5)  # let the map canvas and the charts paint the last deltas
                 window.board.refresh()  # its counts refresh at most every 2 s: show them as of now
                 await asyncio.sleep(0.2)  # and lay out what changed
@@ -94,7 +96,8 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
 def _ready(session, view: str) -> bool:
     window = session.window
     parts = window._ready_parts
-    needed = {"all": {"map", "vitals", "board"}, "map": {"map"}, "vitals": {"vitals"}, "board": {"board"}}[view]
+    needed = {"all": {"map", "vitals", "board"}, "map": {"map"}, "vitals": {"vitals"}, "board": {"board"},
+              "sync": {"board"}}[view]
     return needed <= parts and session.store.cursor > 0
 
 
@@ -129,3 +132,54 @@ def _commander_story(session) -> str:
     new = sum(1 for op in ops if op.entity == "task")
     return (f"{swept.escalated if swept else 0} task(s) escalated; the commander raised "
             f"{incident['title']} to level {level} under {plans[0].code}: {new} plan task(s) dispatched")
+
+
+async def _field_post_story(session, url: str) -> str:
+    """The Sync dock's picture: this post loses its link, decides a response level while
+    offline, the center decides another one for the same incident a little later (on the
+    platform, as its own node), the city goes on; the link comes back (the decision comes back
+    as a conflict with both values; the summary says what arrived meanwhile), and the post
+    goes offline again with two log entries waiting."""
+    import httpx
+
+    from commandcenter.domain import commands, integrated
+    from commandcenter.store.schema import SCHEMA_VERSION
+
+    store, window = session.store, session.window
+    window.away.min_away_ms = 0  # the picture's absence is seconds long (minutes of the city)
+    window.show_sync_dock()
+
+    async def online(timeout_s: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline and (store.pending_count() or window._last_status is None
+                                               or window._last_status.state != "online"):
+            await asyncio.sleep(0.1)
+
+    await online()  # the first catch-up is over: what comes next is news
+    await session.pause_sync()
+    rows = [r for r in store.open_incidents(limit=50) if r.get("server_version")]
+    if not rows:
+        return "no incident from the platform to decide on"
+    target = rows[0]
+    now = store.clock.now_ms()
+    store.execute(commands.set_response_level(target, "3", now, plan="防汛防台"), user="前方指挥部 王磊")
+    center = {
+        "op_id": "center-node:1", "node_id": "center-node", "local_seq": 1, "entity": "incident",
+        "entity_id": target["id"], "op": "incident.set_response_level",
+        "fields": {"response_level": "2", "updated_ms": now + 2000}, "base_version": target["server_version"],
+        "hlc": f"{now + 2000:013d}:00000:center-node", "schema_version": SCHEMA_VERSION, "user": "市指挥中心 李明",
+    }
+    async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+        (await http.post("/v1/sync/push", json={"ops": [center]})).raise_for_status()
+    await asyncio.sleep(6)  # six minutes of the city at the demo's speed
+    session.resume_sync()
+    await online()
+    await asyncio.sleep(0.5)
+    await session.pause_sync()
+    for text in ("前方指挥部：堤防巡查第二组出发", "前方指挥部：请求增派抽水泵两台"):
+        store.execute(integrated.write_log(store.clock.now_ms(), text=text, incident_id=target["id"],
+                                           user="前方指挥部 王磊", role="field"), user="前方指挥部 王磊")
+    panel = window.sync_panel
+    panel.refresh()
+    return (f"offline decision on {target['title']} came back as {len(panel.conflict_texts())} conflict(s); "
+            f"{len(panel.away_texts())} item(s) arrived while away; {store.pending_count()} pending")

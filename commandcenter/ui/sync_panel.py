@@ -13,6 +13,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -20,9 +21,9 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -43,7 +44,8 @@ class SyncPanel(ObservesHooks, QWidget):
     incident_selected = Signal(str)
 
     def __init__(self, store, hooks: Hooks, clock, parent: QWidget | None = None, *,
-                 tracker: AwayTracker | None = None, status: ConnectionStatus | None = None) -> None:
+                 tracker: AwayTracker | None = None, status: ConnectionStatus | None = None,
+                 catalog=None) -> None:
         """`tracker`: the window's away tracker when the panel is built after the session began
         (it has followed the link from the start); else the panel makes and feeds its own.
         `status`: the newest connection status, if the panel comes late."""
@@ -53,6 +55,7 @@ class SyncPanel(ObservesHooks, QWidget):
         self._hooks = hooks
         self._clock = clock
         self._status = status
+        self._catalog = catalog  # names of departments and indicators (codes without it)
         self._own_tracker = tracker is None
         self.tracker = tracker or AwayTracker(store, self.show_summary)
         self._conflicts: list[conflict_rules.Conflict] = []
@@ -62,7 +65,8 @@ class SyncPanel(ObservesHooks, QWidget):
         self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setWordWrap(True)
 
-        self.tabs = QTabWidget(self)
+        # three sections one above the other, all in view at once (a wall or a large screen
+        # shows them together; on a laptop the splitter gives the room to the one in use)
         self.pending_table = self._table(
             [self.tr("Made"), self.tr("Operation"), self.tr("Item"), self.tr("By"), self.tr("From")])
         self.conflict_table = self._table(
@@ -76,9 +80,13 @@ class SyncPanel(ObservesHooks, QWidget):
         self.reapply_button = QPushButton(self.tr("Re-apply mine"), self)
         self.reapply_button.setObjectName("sync_reapply_mine")
         self.reapply_button.clicked.connect(self.reapply_selected)
-        conflicts_page = QWidget(self)
-        col = QVBoxLayout(conflicts_page)
-        col.setContentsMargins(0, 0, 0, 0)
+        self.pending_box = QGroupBox(self)
+        col = QVBoxLayout(self.pending_box)
+        col.setContentsMargins(4, 4, 4, 4)
+        col.addWidget(self.pending_table)
+        self.conflict_box = QGroupBox(self)
+        col = QVBoxLayout(self.conflict_box)
+        col.setContentsMargins(4, 4, 4, 4)
         col.addWidget(self.conflict_table)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -86,9 +94,9 @@ class SyncPanel(ObservesHooks, QWidget):
         buttons.addWidget(self.reapply_button)
         col.addLayout(buttons)
 
-        away_page = QWidget(self)
-        away = QVBoxLayout(away_page)
-        away.setContentsMargins(0, 0, 0, 0)
+        self.away_box = QGroupBox(self)
+        away = QVBoxLayout(self.away_box)
+        away.setContentsMargins(4, 4, 4, 4)
         self.away_label = QLabel(self.tr("Nothing yet: a summary appears here after the link comes back "
                                          "or a bundle is imported."), self)
         self.away_label.setObjectName("sync_away_label")
@@ -99,14 +107,16 @@ class SyncPanel(ObservesHooks, QWidget):
         self.away_list.itemClicked.connect(self._on_away_item)
         away.addWidget(self.away_label)
         away.addWidget(self.away_list)
+        self.away_box.setTitle(self.tr("While you were away"))
 
-        self.tabs.addTab(self.pending_table, "")
-        self.tabs.addTab(conflicts_page, "")
-        self.tabs.addTab(away_page, "")
+        self.sections = QSplitter(Qt.Orientation.Vertical, self)
+        for box in (self.pending_box, self.conflict_box, self.away_box):
+            self.sections.addWidget(box)
+        self.sections.setSizes([30, 40, 30])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.sections, 1)
 
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -176,7 +186,7 @@ class SyncPanel(ObservesHooks, QWidget):
                       r["title"] or f"{r['entity']} {r['entity_id'][:8]}", r["user"] or "", origin]
             for j, text in enumerate(values):
                 table.setItem(i, j, QTableWidgetItem(text))
-        self.tabs.setTabText(0, self.tr("Pending ({n})").format(n=total))
+        self.pending_box.setTitle(self.tr("Pending ({n})").format(n=total))
 
     def _fill_conflicts(self) -> None:
         self._conflicts = conflict_rules.open_conflicts(self._store)
@@ -185,15 +195,15 @@ class SyncPanel(ObservesHooks, QWidget):
         for i, c in enumerate(self._conflicts):
             field = labels.field_name(c.field) if c.field else _op_text(c.op or "")
             values = [labels.format_time(c.at_ms), c.title, field,
-                      conflict_rules.display(c.mine) if c.has_values else "—",
-                      conflict_rules.display(c.theirs) if c.has_values else "—",
+                      _value_text(c, c.mine) if c.has_values else "—",
+                      _value_text(c, c.theirs) if c.has_values else "—",
                       c.author or "", f"{_result_text(c.result)}: {c.reason}" if c.reason else _result_text(c.result)]
             for j, text in enumerate(values):
                 item = QTableWidgetItem(text)
                 if j in (3, 4):
                     item.setToolTip(text)
                 table.setItem(i, j, item)
-        self.tabs.setTabText(1, self.tr("Conflicts ({n})").format(n=len(self._conflicts)))
+        self.conflict_box.setTitle(self.tr("Conflicts ({n})").format(n=len(self._conflicts)))
         self._update_buttons()
 
     def _render_header(self) -> None:
@@ -236,7 +246,6 @@ class SyncPanel(ObservesHooks, QWidget):
     def select_conflict(self, conflict_id: int) -> bool:
         for i, c in enumerate(self._conflicts):
             if c.id == conflict_id:
-                self.tabs.setCurrentIndex(1)
                 self.conflict_table.selectRow(i)
                 return True
         return False
@@ -285,14 +294,36 @@ class SyncPanel(ObservesHooks, QWidget):
             kind = {"incident": self.tr("Incident"), "task": self.tr("Task"),
                     "escalation": self.tr("Escalation"), "alarm": self.tr("Alarm")}[item.kind]
             new = self.tr("new") if item.new else self.tr("changed")
-            text = f"[{kind} · {new}] {item.title}  {_detail_text(item)}  {labels.format_time(item.at_ms) if item.at_ms else ''}"
+            text = (f"[{kind} · {new}] {self._item_title(item)}  {self._detail_text(item)}  "
+                    f"{labels.format_time(item.at_ms) if item.at_ms else ''}")
             entry = QListWidgetItem(text.strip())
             entry.setData(Qt.ItemDataRole.UserRole, item.incident_id)
             if item.incident_id:
                 entry.setToolTip(self.tr("Open on the board"))
             self.away_list.addItem(entry)
-        self.tabs.setTabText(2, self.tr("While away ({n})").format(n=sum(counts.values())))
-        self.tabs.setCurrentIndex(2)
+        self.away_box.setTitle(self.tr("While you were away ({n})").format(n=sum(counts.values())))
+
+    def _name(self, table: str, code: str) -> str:
+        item = getattr(self._catalog, table, {}).get(code) if self._catalog is not None else None
+        return labels.name(item) if item is not None else code
+
+    def _item_title(self, item) -> str:
+        return self._name("indicators", item.title) if item.entity == "alarm" else item.title
+
+    def _detail_text(self, item) -> str:
+        if item.entity == "incident":
+            severity, _, status = item.detail.partition(" ")
+            return " ".join(x for x in (labels.severity(severity) if severity else "",
+                                        labels.incident_status(status)) if x)
+        if item.entity == "task":
+            dept, level, status = (item.detail.split(" · ") + ["", "", ""])[:3]
+            return " · ".join(x for x in (self._name("departments", dept) if dept else "",
+                                          labels.org_level(level) if level else "", labels.task_status(status)) if x)
+        if item.entity == "alarm":
+            colour, _, status = item.detail.partition(" ")
+            return " ".join(x for x in (labels.warning_colour(colour) if colour else "",
+                                        labels.alarm_status(status)) if x)
+        return item.detail
 
     def _away_text(self, ms: int) -> str:
         """How long the post was away: days and hours, hours and minutes, or minutes."""
@@ -302,7 +333,9 @@ class SyncPanel(ObservesHooks, QWidget):
             return self.tr("{d} d {h} h").format(d=days, h=hours)
         if hours:
             return self.tr("{h} h {m} min").format(h=hours, m=mins)
-        return self.tr("{m} min").format(m=mins)
+        if mins:
+            return self.tr("{m} min").format(m=mins)
+        return self.tr("{s} s").format(s=max(0, ms) // 1000)
 
     def _on_away_item(self, item: QListWidgetItem) -> None:
         incident_id = item.data(Qt.ItemDataRole.UserRole)
@@ -321,25 +354,25 @@ class SyncPanel(ObservesHooks, QWidget):
         return [self.away_list.item(i).text() for i in range(self.away_list.count())]
 
 
+def _value_text(conflict, value) -> str:
+    """A conflict's value in the room's words where the field has them (a response level, a
+    severity, a status), else as stored."""
+    if isinstance(value, str):
+        if conflict.field == "response_level":
+            return labels.response_level(value)
+        if conflict.field == "severity":
+            return labels.severity(value)
+        if conflict.field == "status":
+            return labels.task_status(value) if conflict.entity == "task" else labels.incident_status(value)
+    return conflict_rules.display(value)
+
+
 def _op_text(op: str) -> str:
-    entity, _, action = op.partition(".")
-    if entity == "incident":
-        return labels.incident_action(action)
-    if entity == "task":
-        return labels.task_action(action)
-    return op
+    from commandcenter.ui.audit_view import action_label  # "Task · Accept", as the audit log says it
+
+    return action_label(op)
 
 
 def _result_text(result: str) -> str:
     return {"conflict": labels.other("conflict"), "merged": labels.other("merged"),
             "rejected": labels.other("rejected")}.get(result, result)
-
-
-def _detail_text(item) -> str:
-    if item.entity == "incident":
-        severity, _, status = item.detail.partition(" ")
-        return " ".join(x for x in (labels.severity(severity) if severity else "", labels.incident_status(status)) if x)
-    if item.entity == "task":
-        dept, level, status = (item.detail.split(" · ") + ["", "", ""])[:3]
-        return " · ".join(x for x in (dept, labels.org_level(level) if level else "", labels.task_status(status)) if x)
-    return item.detail

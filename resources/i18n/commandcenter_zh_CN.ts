@@ -49,17 +49,17 @@
         <translation>转为事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="231"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="235"/>
         <source>Red alarm: %1</source>
         <translation>红色告警：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="249"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="253"/>
         <source>Dismiss the alarm</source>
         <translation>排除告警</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/alarms.py" line="249"/>
+        <location filename="../../commandcenter/ui/alarms.py" line="253"/>
         <source>Reason (required):</source>
         <translation>原因（必填）：</translation>
     </message>
@@ -319,62 +319,62 @@
 <context>
     <name>BoardModel</name>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="152"/>
+        <location filename="../../commandcenter/ui/board.py" line="178"/>
         <source>Incident / department</source>
         <translation>事件 / 部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="153"/>
+        <location filename="../../commandcenter/ui/board.py" line="179"/>
         <source>Org unit</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="154"/>
+        <location filename="../../commandcenter/ui/board.py" line="180"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="155"/>
+        <location filename="../../commandcenter/ui/board.py" line="181"/>
         <source>Time left</source>
         <translation>剩余时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="156"/>
-        <location filename="../../commandcenter/ui/board.py" line="385"/>
+        <location filename="../../commandcenter/ui/board.py" line="182"/>
+        <location filename="../../commandcenter/ui/board.py" line="473"/>
         <source>Lead</source>
         <translation>牵头</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="319"/>
+        <location filename="../../commandcenter/ui/board.py" line="407"/>
         <source>Waiting {t}</source>
         <translation>待派 {t}</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/board.py" line="323"/>
+        <location filename="../../commandcenter/ui/board.py" line="411"/>
         <source>%n task(s)</source>
         <translation>
             <numerusform>%n 件工单</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="362"/>
+        <location filename="../../commandcenter/ui/board.py" line="450"/>
         <source>{state}
 Sign for by {accept} · finish by {finish}</source>
         <translation>{state}
 签收时限 {accept} · 办结时限 {finish}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="375"/>
+        <location filename="../../commandcenter/ui/board.py" line="463"/>
         <source>{name} ({level})</source>
         <translation>{name}({level})</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="380"/>
+        <location filename="../../commandcenter/ui/board.py" line="468"/>
         <source>{status}, escalated {n}x</source>
         <translation>{status},已升级 {n} 次</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="395"/>
+        <location filename="../../commandcenter/ui/board.py" line="483"/>
         <source>Overdue {t}</source>
         <translation>超时 {t}</translation>
     </message>
@@ -488,29 +488,39 @@ Sign for by {accept} · finish by {finish}</source>
 <context>
     <name>ConnectionIndicator</name>
     <message>
-        <location filename="../../commandcenter/ui/status.py" line="130"/>
+        <location filename="../../commandcenter/ui/status.py" line="145"/>
         <source>{n} pending</source>
         <translation>待同步 {n}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/status.py" line="132"/>
+        <location filename="../../commandcenter/ui/status.py" line="147"/>
         <source>Never synced</source>
         <translation>尚未同步</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/status.py" line="138"/>
+        <location filename="../../commandcenter/ui/status.py" line="153"/>
         <source>Last sync {time}</source>
         <translation>上次同步 {time}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/status.py" line="139"/>
+        <location filename="../../commandcenter/ui/status.py" line="154"/>
         <source>Operations waiting to be sent to the platform: {n}</source>
         <translation>等待发送到平台的操作:{n}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/status.py" line="141"/>
+        <location filename="../../commandcenter/ui/status.py" line="156"/>
         <source>Last error: {error}</source>
         <translation>最近错误:{error}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/status.py" line="167"/>
+        <source>Bundle out {time}</source>
+        <translation>U盘包导出 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/status.py" line="169"/>
+        <source>Bundle in {time}</source>
+        <translation>U盘包导入 {time}</translation>
     </message>
 </context>
 <context>
@@ -620,7 +630,7 @@ Sign for by {accept} · finish by {finish}</source>
     <message>
         <location filename="../../commandcenter/ui/incident_detail.py" line="278"/>
         <location filename="../../commandcenter/ui/incident_detail.py" line="292"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="755"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="757"/>
         <source>Dispatch</source>
         <translation>派单</translation>
     </message>
@@ -717,7 +727,7 @@ Sign for by {accept} · finish by {finish}</source>
     </message>
     <message>
         <location filename="../../commandcenter/ui/incident_detail.py" line="619"/>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="663"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="665"/>
         <source>{name} ({level})</source>
         <translation>{name}({level})</translation>
     </message>
@@ -727,17 +737,17 @@ Sign for by {accept} · finish by {finish}</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="702"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="704"/>
         <source>{action}: {reason}</source>
         <translation>{action}:{reason}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="718"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="720"/>
         <source>The incident no longer exists.</source>
         <translation>该事件已不存在。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/incident_detail.py" line="724"/>
+        <location filename="../../commandcenter/ui/incident_detail.py" line="726"/>
         <source>The task no longer exists.</source>
         <translation>该工单已不存在。</translation>
     </message>
@@ -1163,16 +1173,19 @@ Sign for by {accept} · finish by {finish}</source>
     </message>
     <message>
         <location filename="../../commandcenter/ui/labels.py" line="137"/>
+        <location filename="../../commandcenter/ui/labels.py" line="268"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/labels.py" line="138"/>
+        <location filename="../../commandcenter/ui/labels.py" line="263"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/labels.py" line="139"/>
+        <location filename="../../commandcenter/ui/labels.py" line="266"/>
         <source>Area</source>
         <translation>属地</translation>
     </message>
@@ -1273,217 +1286,269 @@ Sign for by {accept} · finish by {finish}</source>
         <translation>数据中断</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="221"/>
+        <location filename="../../commandcenter/ui/labels.py" line="176"/>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="177"/>
+        <source>Partly kept</source>
+        <translation>部分采纳</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="178"/>
+        <source>Refused</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="225"/>
         <source>Commander</source>
         <translation>指挥长</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="222"/>
+        <location filename="../../commandcenter/ui/labels.py" line="226"/>
         <source>Dispatcher</source>
         <translation>调度员</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="223"/>
+        <location filename="../../commandcenter/ui/labels.py" line="227"/>
         <source>Department seat</source>
         <translation>部门席位</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="224"/>
+        <location filename="../../commandcenter/ui/labels.py" line="228"/>
         <source>Field command post</source>
         <translation>前方指挥部</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="225"/>
+        <location filename="../../commandcenter/ui/labels.py" line="229"/>
         <source>Observer</source>
         <translation>观察员</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="226"/>
+        <location filename="../../commandcenter/ui/labels.py" line="230"/>
         <source>System</source>
         <translation>系统</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="229"/>
+        <location filename="../../commandcenter/ui/labels.py" line="233"/>
         <source>Initial report</source>
         <translation>初报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="230"/>
+        <location filename="../../commandcenter/ui/labels.py" line="234"/>
         <source>Update report</source>
         <translation>续报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="231"/>
+        <location filename="../../commandcenter/ui/labels.py" line="235"/>
         <source>Final report</source>
         <translation>终报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="234"/>
+        <location filename="../../commandcenter/ui/labels.py" line="238"/>
         <source>Decision</source>
         <translation>决策</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="235"/>
+        <location filename="../../commandcenter/ui/labels.py" line="239"/>
+        <location filename="../../commandcenter/ui/labels.py" line="265"/>
         <source>Response level</source>
         <translation>响应级别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="236"/>
+        <location filename="../../commandcenter/ui/labels.py" line="240"/>
         <source>Dispatch</source>
         <translation>派单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="237"/>
-        <location filename="../../commandcenter/ui/labels.py" line="243"/>
+        <location filename="../../commandcenter/ui/labels.py" line="241"/>
+        <location filename="../../commandcenter/ui/labels.py" line="247"/>
         <source>Escalation</source>
         <translation>升级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="238"/>
+        <location filename="../../commandcenter/ui/labels.py" line="242"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="239"/>
-        <location filename="../../commandcenter/ui/labels.py" line="245"/>
+        <location filename="../../commandcenter/ui/labels.py" line="243"/>
+        <location filename="../../commandcenter/ui/labels.py" line="249"/>
         <source>Supervision</source>
         <translation>督办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="240"/>
+        <location filename="../../commandcenter/ui/labels.py" line="244"/>
+        <location filename="../../commandcenter/ui/labels.py" line="267"/>
         <source>Note</source>
         <translation>记事</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="244"/>
+        <location filename="../../commandcenter/ui/labels.py" line="248"/>
         <source>Report overdue</source>
         <translation>催报</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="246"/>
+        <location filename="../../commandcenter/ui/labels.py" line="250"/>
         <source>Reminder</source>
         <translation>催办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="249"/>
+        <location filename="../../commandcenter/ui/labels.py" line="253"/>
         <source>Satisfied</source>
         <translation>满意</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="250"/>
+        <location filename="../../commandcenter/ui/labels.py" line="254"/>
         <source>Basically satisfied</source>
         <translation>基本满意</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="251"/>
+        <location filename="../../commandcenter/ui/labels.py" line="255"/>
         <source>Unsatisfied</source>
         <translation>不满意</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="260"/>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="261"/>
+        <source>Description</source>
+        <translation>描述</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="262"/>
+        <source>Severity</source>
+        <translation>事件等级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="264"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="269"/>
+        <source>Level</source>
+        <translation>层级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="270"/>
+        <source>Longitude</source>
+        <translation>经度</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="271"/>
+        <source>Latitude</source>
+        <translation>纬度</translation>
     </message>
 </context>
 <context>
     <name>LinkageBoard</name>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="453"/>
+        <location filename="../../commandcenter/ui/board.py" line="543"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="453"/>
+        <location filename="../../commandcenter/ui/board.py" line="543"/>
         <source>Departments × status</source>
         <translation>部门 × 状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="453"/>
+        <location filename="../../commandcenter/ui/board.py" line="543"/>
         <source>Org levels</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="458"/>
+        <location filename="../../commandcenter/ui/board.py" line="548"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="466"/>
+        <location filename="../../commandcenter/ui/board.py" line="556"/>
         <source>All categories</source>
         <translation>全部类别</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="474"/>
+        <location filename="../../commandcenter/ui/board.py" line="564"/>
         <source>All severities</source>
         <translation>全部等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="479"/>
+        <location filename="../../commandcenter/ui/board.py" line="569"/>
         <source>All levels</source>
         <translation>全部层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="482"/>
+        <location filename="../../commandcenter/ui/board.py" line="572"/>
         <source>Overdue only</source>
         <translation>只看超时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="484"/>
+        <location filename="../../commandcenter/ui/board.py" line="574"/>
         <source>My tasks</source>
         <translation>我的工单</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="490"/>
+        <location filename="../../commandcenter/ui/board.py" line="580"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="495"/>
+        <location filename="../../commandcenter/ui/board.py" line="585"/>
         <source>Show more</source>
         <translation>显示更多</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="539"/>
+        <location filename="../../commandcenter/ui/board.py" line="629"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="673"/>
+        <location filename="../../commandcenter/ui/board.py" line="808"/>
         <source>last 24 h</source>
         <translation>近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="743"/>
+        <location filename="../../commandcenter/ui/board.py" line="878"/>
         <source>Natural disasters</source>
         <translation>自然灾害</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="744"/>
+        <location filename="../../commandcenter/ui/board.py" line="879"/>
         <source>Accidents</source>
         <translation>事故灾难</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="745"/>
+        <location filename="../../commandcenter/ui/board.py" line="880"/>
         <source>Public health</source>
         <translation>公共卫生事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="746"/>
+        <location filename="../../commandcenter/ui/board.py" line="881"/>
         <source>Social safety</source>
         <translation>社会安全事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="772"/>
+        <location filename="../../commandcenter/ui/board.py" line="907"/>
         <source>{incidents} incidents, {tasks} open tasks, {waiting} awaiting dispatch</source>
         <translation>事件 {incidents} 起,在办工单 {tasks} 件,待派单 {waiting} 起</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="777"/>
+        <location filename="../../commandcenter/ui/board.py" line="912"/>
         <source> — {more} more not shown (most urgent first)</source>
         <translation>——另有 {more} 件未显示（按紧急程度排序）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="788"/>
+        <location filename="../../commandcenter/ui/board.py" line="923"/>
         <source>Overdue</source>
         <translation>超时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/board.py" line="792"/>
+        <location filename="../../commandcenter/ui/board.py" line="927"/>
         <source>Showing: {what}</source>
         <translation>当前显示：{what}</translation>
     </message>
@@ -1491,98 +1556,129 @@ Sign for by {accept} · finish by {finish}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="72"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="82"/>
         <source>Command Center</source>
         <translation>城市运行应急指挥中心</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="82"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="92"/>
         <source>Map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="83"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="93"/>
         <source>City vital signs</source>
         <translation>城市体征</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="84"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="94"/>
         <source>Linkage board</source>
         <translation>联动看板</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="85"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="95"/>
         <source>Incident</source>
         <translation>事件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="92"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="102"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="105"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="352"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="115"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="497"/>
         <source>Notices</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="106"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="119"/>
         <source>Command log</source>
         <translation>指挥日志</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="108"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="120"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="159"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="121"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="132"/>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="193"/>
         <source>LIVE</source>
         <translation>实战</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="160"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="194"/>
         <source>DEMO: simulated city</source>
         <translation>演示:模拟城市</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="161"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="195"/>
         <source>EXERCISE EXERCISE EXERCISE</source>
         <translation>演练 演练 演练</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="227"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="270"/>
+        <source>Sync ●</source>
+        <translation>同步 ●</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="271"/>
+        <source>see the Sync dock</source>
+        <translation>详见同步面板</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="353"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="247"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="373"/>
         <source>Selection</source>
         <translation>选区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="259"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="385"/>
         <source>Report an incident here…</source>
         <translation>在此处上报事件…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="278"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="404"/>
         <source>Area: %1</source>
         <translation>区域：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="302"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="431"/>
         <source>&amp;Seat</source>
         <translation>席位(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="345"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="444"/>
+        <source>S&amp;ync</source>
+        <translation>同步(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="446"/>
+        <source>Sync dock</source>
+        <translation>同步面板</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="448"/>
+        <source>Work offline</source>
+        <translation>离线工作</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="490"/>
         <source>Seat: {seat}</source>
         <translation>席位：{seat}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="352"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="497"/>
         <source>Notices ({n})</source>
         <translation>通知（{n}）</translation>
     </message>
@@ -1590,117 +1686,117 @@ Sign for by {accept} · finish by {finish}</source>
 <context>
     <name>MapView</name>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="409"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="417"/>
         <source>Online map</source>
         <translation>在线地图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="539"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="558"/>
         <source>District boundaries</source>
         <translation>区县边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="540"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="559"/>
         <source>Street boundaries</source>
         <translation>街镇边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="541"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="560"/>
         <source>Community boundaries</source>
         <translation>村居边界</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="542"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="561"/>
         <source>Incidents</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="543"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="562"/>
         <source>Severity</source>
         <translation>事件等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="544"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="563"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="545"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="564"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="546"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="565"/>
         <source>Area</source>
         <translation>属地</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="548"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="567"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="549"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="568"/>
         <source>Units</source>
         <translation>救援力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="550"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="569"/>
         <source>Sensors</source>
         <translation>感知设备</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="551"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="570"/>
         <source>Cameras</source>
         <translation>视频监控</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="552"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="571"/>
         <source>Key sites</source>
         <translation>重点场所</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="553"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="572"/>
         <source>Crowd density</source>
         <translation>人群密度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="554"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="573"/>
         <source>Floor plans</source>
         <translation>室内平面图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="555"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="574"/>
         <source>Box</source>
         <translation>框选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="556"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="575"/>
         <source>Lasso</source>
         <translation>圈选</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="557"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="576"/>
         <source>Measure</source>
         <translation>测距</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="558"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="577"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="560"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="579"/>
         <source>Unit: %1</source>
         <translation>力量·%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="562"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="581"/>
         <source>{n} features</source>
         <translation>{n} 个要素</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/map_view.py" line="563"/>
+        <location filename="../../commandcenter/ui/map_view.py" line="582"/>
         <source>1 feature</source>
         <translation>1 个要素</translation>
     </message>
@@ -1917,144 +2013,364 @@ Sign for by {accept} · finish by {finish}</source>
 <context>
     <name>SelectionPanel</name>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="41"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="42"/>
         <source>Rain gauge</source>
         <translation>雨量站</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="42"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="43"/>
         <source>Weather station</source>
         <translation>气象站</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="43"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="44"/>
         <source>Visibility meter</source>
         <translation>能见度仪</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="44"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="45"/>
         <source>Water level gauge</source>
         <translation>水位站</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="45"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="46"/>
         <source>Waterlogging sensor</source>
         <translation>积水监测点</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="46"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="47"/>
         <source>Water pressure sensor</source>
         <translation>管网压力监测点</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="47"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="48"/>
         <source>Traffic detector</source>
         <translation>交通检测器</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="48"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="49"/>
         <source>Substation monitor</source>
         <translation>变电站监测</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="49"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="50"/>
         <source>Gas pressure sensor</source>
         <translation>燃气压力监测点</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="50"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="51"/>
         <source>Air quality station</source>
         <translation>空气质量监测站</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="51"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="52"/>
         <source>Crowd density sensor</source>
         <translation>人群密度监测</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="52"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="53"/>
         <source>Crowd counter</source>
         <translation>客流计数器</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="113"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="125"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="113"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="125"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="153"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="187"/>
         <source>Cannot select: {reason}</source>
         <translation>无法选择：{reason}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="179"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="213"/>
         <source>Draw a rectangle or a polygon on the map to select.</source>
         <translation>在地图上框选或圈选。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="278"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="312"/>
         <source>… and {n} more</source>
         <translation>… 另有 {n} 项</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="291"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="325"/>
         <source>Incidents ({n})</source>
         <translation>事件（{n}）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="293"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="327"/>
         <source>Units ({n})</source>
         <translation>救援力量（{n}）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="294"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="328"/>
         <source>Sensors ({n})</source>
         <translation>感知设备（{n}）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="299"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="333"/>
         <source>Nothing in the selection</source>
         <translation>选区内没有对象</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="301"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="335"/>
         <source>1 incident</source>
         <translation>1 起事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="301"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="335"/>
         <source>{n} incidents</source>
         <translation>{n} 起事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="302"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="336"/>
         <source>1 unit</source>
         <translation>1 支力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="302"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="336"/>
         <source>{n} units</source>
         <translation>{n} 支力量</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="303"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="337"/>
         <source>1 sensor</source>
         <translation>1 个设备</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="303"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="337"/>
         <source>{n} sensors</source>
         <translation>{n} 个设备</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/selection_panel.py" line="305"/>
+        <location filename="../../commandcenter/ui/selection_panel.py" line="339"/>
         <source>{incidents}, {units}, {sensors} in the selection</source>
         <translation>选区内：{incidents}、{units}、{sensors}</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPanel</name>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="71"/>
+        <source>Made</source>
+        <translation>生成时间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="71"/>
+        <source>Operation</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="71"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="73"/>
+        <source>Item</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="71"/>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="71"/>
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="73"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="73"/>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="73"/>
+        <source>Mine</source>
+        <translation>本机值</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="73"/>
+        <source>Theirs</source>
+        <translation>平台值</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="74"/>
+        <source>Their author</source>
+        <translation>平台值作者</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="74"/>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="77"/>
+        <source>Accept theirs</source>
+        <translation>采用平台值</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="80"/>
+        <source>Re-apply mine</source>
+        <translation>重新提交本机值</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="100"/>
+        <source>Nothing yet: a summary appears here after the link comes back or a bundle is imported.</source>
+        <translation>暂无：链路恢复或导入U盘包后，这里显示期间到达的变化。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="110"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="287"/>
+        <source>While you were away</source>
+        <translation>离线期间的变化</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="183"/>
+        <source>this post</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="183"/>
+        <source>relayed {node}</source>
+        <translation>转发自 {node}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="189"/>
+        <source>Pending ({n})</source>
+        <translation>待同步 ({n})</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="206"/>
+        <source>Conflicts ({n})</source>
+        <translation>冲突 ({n})</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="217"/>
+        <source>Link: {state}</source>
+        <translation>链路：{state}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="218"/>
+        <source>Last sync: {time}</source>
+        <translation>上次同步：{time}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="218"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="219"/>
+        <source>Epoch: {epoch}</source>
+        <translation>纪元：{epoch}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="219"/>
+        <source>none yet</source>
+        <translation>尚无</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="220"/>
+        <source>This post: {node}</source>
+        <translation>本节点：{node}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="226"/>
+        <source>Last error: {error}</source>
+        <translation>最近错误：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="242"/>
+        <source>A status moves only by its actions on the board</source>
+        <translation>状态只能通过看板上的操作改变</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="269"/>
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="283"/>
+        <source>From the imported bundle</source>
+        <translation>来自导入的U盘包</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="285"/>
+        <source>While you were away ({duration})</source>
+        <translation>离线期间（{duration}）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="289"/>
+        <source>{incidents} incidents, {tasks} tasks, {escalations} escalations, {alarms} alarms</source>
+        <translation>事件 {incidents} 起，任务 {tasks} 项，升级 {escalations} 次，告警 {alarms} 条</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="294"/>
+        <source>Incident</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="294"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="295"/>
+        <source>Escalation</source>
+        <translation>升级</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="295"/>
+        <source>Alarm</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="296"/>
+        <source>new</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="296"/>
+        <source>changed</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="302"/>
+        <source>Open on the board</source>
+        <translation>在看板中打开</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="304"/>
+        <source>While you were away ({n})</source>
+        <translation>离线期间的变化 ({n})</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="333"/>
+        <source>{d} d {h} h</source>
+        <translation>{d} 天 {h} 小时</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="335"/>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="337"/>
+        <source>{m} min</source>
+        <translation>{m} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="338"/>
+        <source>{s} s</source>
+        <translation>{s} 秒</translation>
     </message>
 </context>
 <context>

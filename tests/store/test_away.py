@@ -98,3 +98,14 @@ def test_an_imported_bundle_is_summarised_at_once(store, clock):
 def test_summarize_ignores_rows_that_are_gone(store, clock):
     summary = summarize(store, {"incident": {"nope"}, "task": {"nope"}}, 0, clock.now_ms())
     assert summary.empty and summary.items == ()
+
+
+def test_our_own_work_coming_back_by_pull_is_not_news(store, clock):
+    t = clock.now_ms()
+    doc = _incident("i-mine", t - HOUR)
+    doc["doc"]["hlc"] = f"{t:013d}:00000:{store.node_id}"
+    other = _incident("i-theirs", t - HOUR)
+    other["doc"]["hlc"] = f"{t:013d}:00000:another-node"
+    _pull(store, [doc, other], 2)
+    summary = summarize(store, {"incident": {"i-mine", "i-theirs"}}, t - 2 * HOUR, t)
+    assert [item.entity_id for item in summary.items] == ["i-theirs"]

@@ -15,8 +15,8 @@ HOUR = 3_600_000
 
 
 @pytest.fixture
-def panel(qtbot, store, hooks, clock):
-    widget = SyncPanel(store, hooks, clock)
+def panel(qtbot, store, hooks, clock, catalog):
+    widget = SyncPanel(store, hooks, clock, catalog=catalog)
     qtbot.addWidget(widget)
     widget.resize(900, 500)
     yield widget
@@ -47,7 +47,7 @@ def test_pending_operations_are_listed_while_offline(panel, store, hooks, qtbot)
     for title in ("一号", "二号", "三号"):
         _report(store, title)
     qtbot.waitUntil(lambda: panel.pending_rows() == 3, timeout=3000)
-    assert panel.tabs.tabText(0) == "Pending (3)"
+    assert panel.pending_box.title() == "Pending (3)"
     items = [panel.pending_table.item(i, 2).text() for i in range(3)]
     assert items == ["一号", "二号", "三号"]
     assert panel.pending_table.item(0, 4).text() == "this post"
@@ -59,14 +59,14 @@ def test_a_conflict_shows_both_values_and_accept_theirs_settles_it(panel, store,
     row = _report(store, "贵州路积水")
     _conflict(store, row, "水深30厘米", "水深50厘米")
     panel.refresh()
-    assert panel.tabs.tabText(1) == "Conflicts (1)"
+    assert panel.conflict_box.title() == "Conflicts (1)"
     [texts] = panel.conflict_texts()
     assert texts[1:6] == ["贵州路积水", "Description", "水深30厘米", "水深50厘米", "中心 李明"]
     assert not panel.accept_button.isEnabled()
     panel.conflict_table.selectRow(0)
     assert panel.accept_button.isEnabled() and panel.reapply_button.isEnabled()
     qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
-    assert panel.conflict_texts() == [] and panel.tabs.tabText(1) == "Conflicts (0)"
+    assert panel.conflict_texts() == [] and panel.conflict_box.title() == "Conflicts (0)"
     assert store.query("SELECT action FROM audit ORDER BY seq DESC LIMIT 1")[0]["action"] == "conflict.accept_theirs"
     assert store.get("incident", row["id"])["description"] == "水深50厘米"
 
@@ -80,7 +80,7 @@ def test_reapply_mine_queues_my_value_again(panel, store, qtbot):
     qtbot.mouseClick(panel.reapply_button, Qt.MouseButton.LeftButton)
     assert store.pending_count() == pending + 1
     assert store.get("incident", row["id"])["description"] == "水深30厘米"
-    qtbot.waitUntil(lambda: panel.tabs.tabText(0) == f"Pending ({pending + 1})", timeout=3000)
+    qtbot.waitUntil(lambda: panel.pending_box.title() == f"Pending ({pending + 1})", timeout=3000)
     assert panel.conflict_texts() == []
 
 
@@ -110,7 +110,7 @@ def test_what_changed_while_away_links_into_the_board(panel, store, hooks, clock
         "generation": 0, "org_unit": "310101", "lon": 121.4, "lat": 31.2, "reported_ms": now - HOUR, "updated_ms": now - HOUR}}],
         2, "e")
     hooks.connection_did_change(ConnectionStatus("online", 0, now))
-    assert panel.tabs.currentIndex() == 2
+    assert panel.away_box.title() == "While you were away (1)"
     assert panel.away_label.text().startswith("While you were away (1 d 2 h): 1 incidents")
     [text] = panel.away_texts()
     assert "南京路倒树" in text and "new" in text
