@@ -37,6 +37,7 @@ from commandcenter.ui.observing import ObservesHooks
 from commandcenter.ui.status import bundle_state_text
 
 REFRESH_MS = 500  # at most two redraws a second while a catch-up pours in
+MIN_LIST_PX = 40  # a table or list may shrink to about one row
 PENDING_SHOWN = 500
 
 
@@ -103,6 +104,7 @@ class SyncPanel(ObservesHooks, QWidget):
         self.away_label.setWordWrap(True)
         self.away_list = QListWidget(self)
         self.away_list.setObjectName("sync_away_list")
+        self.away_list.setMinimumHeight(MIN_LIST_PX)
         self.away_list.itemActivated.connect(self._on_away_item)
         self.away_list.itemClicked.connect(self._on_away_item)
         away.addWidget(self.away_label)
@@ -113,6 +115,7 @@ class SyncPanel(ObservesHooks, QWidget):
         for box in (self.pending_box, self.conflict_box, self.away_box):
             self.sections.addWidget(box)
         self.sections.setSizes([30, 40, 30])
+        self.sections.setMinimumHeight(0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
@@ -136,6 +139,7 @@ class SyncPanel(ObservesHooks, QWidget):
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.horizontalHeader().setStretchLastSection(True)
+        table.setMinimumHeight(MIN_LIST_PX)  # the dock shares a column with others on a 720-line screen
         return table
 
     # ------------------------------------------------------------------ hooks
