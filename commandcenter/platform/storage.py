@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 import threading
 import time
@@ -20,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from commandcenter.domain import machines
-from commandcenter.domain.commands import CREATE_OPS, Op, report_incident
+from commandcenter.domain.commands import Op, report_incident
+from commandcenter.domain import merge
 from commandcenter.sync.protocol import MAX_HISTORY_SAMPLES, Change, OpResult, PullResponse, Sample, WireOp
 
 SIM_NODE = "platform-sim"
@@ -31,11 +30,6 @@ MAX_HISTORY = MAX_HISTORY_SAMPLES
 SAMPLE_RETENTION_MS = 7 * 24 * 3_600_000
 PRUNE_EVERY_S = 600
 
-# Fields an operation may not set directly: the platform owns them.
-_RESERVED = frozenset({"id", "version", "hlc"})
-# Fields that change with every write; losing them alone is not worth a conflict.
-_NOISE = frozenset({"updated_ms"})
-_HLC = re.compile(r"^(\d{13}):(\d{5}):(.+)$")
 
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)""",
@@ -46,7 +40,7 @@ _SCHEMA = (
         PRIMARY KEY (node_id, local_seq))""",
     """CREATE TABLE IF NOT EXISTS docs (
         entity TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, version INTEGER NOT NULL,
-        field_hlc TEXT NOT NULL, PRIMARY KEY (entity, id))""",
+        field_hlc TEXT NOT NULL, field_by TEXT, PRIMARY KEY (entity, id))""",
     """CREATE TABLE IF NOT EXISTS changes (
         server_seq INTEGER PRIMARY KEY AUTOINCREMENT, entity TEXT NOT NULL,
         entity_id TEXT NOT NULL, doc TEXT NOT NULL, op_id TEXT)""",
@@ -67,6 +61,7 @@ class _Outcome:
     result: str
     reason: str | None = None
     server_seq: int | None = None
+    current: dict | None = None  # what won each field of ours that did not take effect
 
 
 class PlatformStorage:
@@ -90,6 +85,9 @@ class PlatformStorage:
             conn.execute("PRAGMA busy_timeout=5000")
             for statement in _SCHEMA:
                 conn.execute(statement)
+            # a database from before per-field authors (issue 11): additive, like every change
+            if "field_by" not in {r[1] for r in conn.execute("PRAGMA table_info(docs)")}:
+                conn.execute("ALTER TABLE docs ADD COLUMN field_by TEXT")
             # a database from before the feed kept one row per entity: drop what pull never returns
             conn.execute(
                 "DELETE FROM changes WHERE server_seq NOT IN "
@@ -190,7 +188,8 @@ class PlatformStorage:
         ).fetchone()
         if seen is not None:
             if seen[0] == digest:
-                return OpResult(op_id=op.op_id, result=seen[1], reason=seen[2], server_seq=seen[3])
+                return OpResult(op_id=op.op_id, result=seen[1], reason=seen[2], server_seq=seen[3],
+                                current=self._current(op, seen[1]))
             return OpResult(
                 op_id=op.op_id, result="rejected", reason="op id reused with a different payload"
             )
@@ -223,125 +222,50 @@ class PlatformStorage:
             result=outcome.result,
             reason=outcome.reason,
             server_seq=outcome.server_seq,
+            current=outcome.current,
         )
 
     def _apply(self, op: WireOp) -> _Outcome:
-        stamp = _HLC.match(op.hlc)
+        stamp = merge.HLC.match(op.hlc)
         if stamp is None:
             return _Outcome("rejected", f"malformed hlc {op.hlc!r}")
         self._observe(int(stamp.group(1)), int(stamp.group(2)))
-        entity, action = op.op.split(".", 1)
-        if entity != op.entity:
-            return _Outcome("rejected", f"operation {op.op} does not apply to a {op.entity}")
         row = self._conn.execute(
-            "SELECT doc, version, field_hlc FROM docs WHERE entity=? AND id=?",
+            "SELECT doc, version, field_hlc, field_by FROM docs WHERE entity=? AND id=?",
             (op.entity, op.entity_id),
         ).fetchone()
-        machine = machines.MACHINES.get(op.entity)
-        if op.op in CREATE_OPS:
-            if row is not None:
-                return _Outcome("merged", f"{op.entity} {op.entity_id} exists already")
-            return self._create(op, machine)
+        doc, version, field_hlc, field_by = (None, 0, {}, {}) if row is None else (
+            json.loads(row[0]), row[1], json.loads(row[2]), json.loads(row[3] or "{}"))
+        outcome = merge.merge(op.entity, op.entity_id, op.op, op.fields, op.hlc, op.user or op.node_id,
+                              doc, field_hlc, field_by)
+        seq = None
+        if outcome.doc is not None:
+            seq = self._commit_doc(op, outcome.doc, version, outcome.field_hlc, outcome.field_by)
+        return _Outcome(outcome.result, outcome.reason, seq, outcome.current or None)
+
+    def _current(self, op: WireOp, result: str) -> dict | None:
+        """For a replayed conflict: what holds the operation's fields now."""
+        if result not in ("conflict", "merged"):
+            return None
+        row = self._conn.execute(
+            "SELECT doc, field_hlc, field_by FROM docs WHERE entity=? AND id=?", (op.entity, op.entity_id)
+        ).fetchone()
         if row is None:
-            return _Outcome("rejected", f"unknown {op.entity} {op.entity_id}")
-        doc, version, field_hlc = json.loads(row[0]), row[1], json.loads(row[2])
-        if machine is not None and action in machine.actions:
-            return self._transition(op, machine, action, doc, version, field_hlc)
-        return self._set_fields(op, action, doc, version, field_hlc)
+            return None
+        doc, field_hlc, field_by = json.loads(row[0]), json.loads(row[1]), json.loads(row[2] or "{}")
+        names = [n for n in op.fields if n not in merge.RESERVED and n not in merge.NOISE] or ["status"]
+        return {n: merge.winner(n, doc, field_hlc, field_by) for n in names if n in doc} or None
 
-    def _create(self, op: WireOp, machine: machines.Machine | None) -> _Outcome:
-        doc = {k: v for k, v in op.fields.items() if k not in _RESERVED}
-        if machine is not None:
-            doc.setdefault("status", machine.initial)
-            if doc["status"] not in machine.states:
-                return _Outcome("rejected", f"unknown {op.entity} status {doc['status']!r}")
-        doc["id"] = op.entity_id
-        field_hlc = {k: op.hlc for k in doc}
-        return _Outcome("applied", None, self._commit_doc(op, doc, 0, field_hlc))
-
-    def _transition(
-        self,
-        op: WireOp,
-        machine: machines.Machine,
-        action: str,
-        doc: dict,
-        version: int,
-        field_hlc: dict,
-    ) -> _Outcome:
-        """Statuses merge as max over (generation, rank): a late or backward move is a
-        recorded conflict, never applied (SYNC.md, "Merge")."""
-        current = doc.get("status")
-        generation = int(doc.get("generation") or 0)
-        if current not in machine.states:
-            return _Outcome("rejected", f"{op.entity} has unknown status {current!r}")
-        sources, target = machine.actions[action]
-        new_generation = action in machines.GENERATION_ACTIONS
-        if new_generation and isinstance(op.fields.get("generation"), int):
-            made_in = op.fields["generation"] - 1
-        elif op.hlc >= field_hlc.get("generation", ""):
-            made_in = generation
-        else:
-            # Stamped before the current generation began: the author had not seen the reopen.
-            made_in = generation - 1
-        target_generation = made_in + 1 if new_generation else made_in
-        if made_in == generation and current in sources:
-            doc["status"] = target
-            field_hlc["status"] = op.hlc
-            if new_generation:
-                doc["generation"] = generation + 1
-                field_hlc["generation"] = op.hlc
-            for name, value in op.fields.items():
-                if name in _RESERVED or name in ("status", "generation"):
-                    continue
-                if op.hlc > field_hlc.get(name, ""):
-                    doc[name] = value
-                    field_hlc[name] = op.hlc
-            return _Outcome("applied", None, self._commit_doc(op, doc, version, field_hlc))
-        if (generation, machine.rank(current)) >= (target_generation, machine.rank(target)):
-            return _Outcome(
-                "conflict",
-                f"{op.entity} is already {current} (generation {generation}); {action} not applied",
-            )
-        return _Outcome("rejected", f"cannot {action} a {op.entity} that is {current}")
-
-    def _set_fields(
-        self, op: WireOp, action: str, doc: dict, version: int, field_hlc: dict
-    ) -> _Outcome:
-        """Scalar fields: last writer wins per field on the hlc (node id breaks ties, as it
-        is the last part of the encoded stamp)."""
-        allowed_in = machines.TASK_SIDE_ACTIONS.get(action) if op.entity == "task" else None
-        if allowed_in is not None and doc.get("status") not in allowed_in:
-            return _Outcome("conflict", f"task is {doc.get('status')}; {action} not applied")
-        fields = {k: v for k, v in op.fields.items() if k not in _RESERVED}
-        if "status" in fields or "generation" in fields:
-            return _Outcome("rejected", "status changes only through a transition")
-        won: list[str] = []
-        lost: list[str] = []
-        for name, value in fields.items():
-            if op.hlc > field_hlc.get(name, ""):
-                doc[name] = value
-                field_hlc[name] = op.hlc
-                won.append(name)
-            else:
-                lost.append(name)
-        lost_real = [n for n in lost if n not in _NOISE]
-        if fields and not won:
-            return _Outcome("conflict", "the platform has newer values of " + ", ".join(sorted(lost)))
-        seq = self._commit_doc(op, doc, version, field_hlc)
-        if lost_real:
-            return _Outcome("merged", "kept the platform's newer " + ", ".join(sorted(lost_real)), seq)
-        return _Outcome("applied", None, seq)
-
-    def _commit_doc(self, op: WireOp, doc: dict, version: int, field_hlc: dict) -> int:
+    def _commit_doc(self, op: WireOp, doc: dict, version: int, field_hlc: dict, field_by: dict) -> int:
         version += 1
         doc["version"] = version
         doc["hlc"] = max(doc.get("hlc") or "", op.hlc)
         text = _dumps(doc)
         self._conn.execute(
-            "INSERT INTO docs(entity, id, doc, version, field_hlc) VALUES(?,?,?,?,?) "
+            "INSERT INTO docs(entity, id, doc, version, field_hlc, field_by) VALUES(?,?,?,?,?,?) "
             "ON CONFLICT(entity, id) DO UPDATE SET doc=excluded.doc, version=excluded.version, "
-            "field_hlc=excluded.field_hlc",
-            (op.entity, op.entity_id, text, version, _dumps(field_hlc)),
+            "field_hlc=excluded.field_hlc, field_by=excluded.field_by",
+            (op.entity, op.entity_id, text, version, _dumps(field_hlc), _dumps(field_by)),
         )
         cur = self._conn.execute(
             "INSERT INTO changes(entity, entity_id, doc, op_id) VALUES(?,?,?,?)",
@@ -363,17 +287,20 @@ class PlatformStorage:
             # Only the newest document of each entity: an older one is superseded (CouchDB's
             # changes feed). A client far behind gets the current state in fewer pages and
             # never sees an entity step back through its history across pages.
+            # (_commit_doc deletes the older row of an entity in the same transaction, so every
+            # row of `changes` is the newest of its entity.) Each field's stamp comes along, for
+            # clients that merge other nodes' operations from bundles.
             rows = self._conn.execute(
-                "SELECT c.server_seq, c.entity, c.entity_id, c.doc, c.op_id FROM changes c "
-                "WHERE c.server_seq > ? AND c.server_seq = (SELECT MAX(d.server_seq) FROM changes d "
-                "WHERE d.entity = c.entity AND d.entity_id = c.entity_id) "
-                "ORDER BY c.server_seq LIMIT ?",
+                "SELECT c.server_seq, c.entity, c.entity_id, c.doc, c.op_id, d.field_hlc FROM changes c "
+                "LEFT JOIN docs d ON d.entity = c.entity AND d.id = c.entity_id "
+                "WHERE c.server_seq > ? ORDER BY c.server_seq LIMIT ?",
                 (since, limit + 1),
             ).fetchall()
         has_more = len(rows) > limit
         rows = rows[:limit]
         changes = [
-            Change(seq=r[0], entity=r[1], entity_id=r[2], doc=json.loads(r[3]), op_id=r[4])
+            Change(seq=r[0], entity=r[1], entity_id=r[2], doc=json.loads(r[3]), op_id=r[4],
+                   field_hlc=json.loads(r[5]) if r[5] else None)
             for r in rows
         ]
         return PullResponse(
@@ -540,7 +467,7 @@ class PlatformStorage:
 
     # --------------------------------------------------------------- the clock
     def _hlc_from_meta(self) -> tuple[int, int]:
-        stamp = _HLC.match(self._meta("hlc") or "")
+        stamp = merge.HLC.match(self._meta("hlc") or "")
         return (int(stamp.group(1)), int(stamp.group(2))) if stamp else (0, 0)
 
     def _observe(self, wall: int, counter: int) -> None:

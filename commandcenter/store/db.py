@@ -20,6 +20,7 @@ from commandcenter.domain.ids import uuid7
 from commandcenter.domain.roles import Seat
 from commandcenter.store import audit
 from commandcenter.store.hlc import HybridClock, Timestamp
+from commandcenter.domain.merge import hlc_wall_ms
 from commandcenter.store.schema import COLUMNS, MIGRATIONS, SCHEMA_VERSION
 
 ENTITY_TABLES = {
@@ -293,7 +294,8 @@ class Store:
             # no look-up first: the primary key refuses a second row with this id
             seat.check(op.op, op.fields)
             try:
-                self._write_row(table, {**op.fields, "version": 1, "hlc": stamp}, insert=True)
+                self._write_row(table, {**op.fields, "version": 1, "hlc": stamp,
+                                        "field_hlc": {k: stamp for k in op.fields}}, insert=True)
             except sqlite3.IntegrityError as exc:
                 if self.get(op.entity, op.entity_id) is not None:
                     raise StoreError(f"{op.entity} {op.entity_id} exists already") from None
@@ -309,7 +311,8 @@ class Store:
                 f"command made against {op.base_version}); reload and try again"
             )
         version = current["version"] + 1
-        self._write_row(table, {**op.fields, "id": op.entity_id, "version": version, "hlc": stamp})
+        self._write_row(table, {**op.fields, "id": op.entity_id, "version": version, "hlc": stamp,
+                                "field_hlc": {k: stamp for k in op.fields}})
         return version
 
     def _write_row(self, table: str, fields: dict[str, Any], insert: bool = False) -> None:
@@ -329,7 +332,9 @@ class Store:
                 [cols[n] for n in names],
             )
         else:
-            sets = ",".join(f"{n}=?" for n in names if n != "id")
+            # stamps of the fields written, over those of the rest
+            sets = ",".join(f"{n}=json_patch(COALESCE(field_hlc, '{{}}'), ?)" if n == "field_hlc" else f"{n}=?"
+                            for n in names if n != "id")
             self.conn.execute(
                 f"UPDATE {table} SET {sets} WHERE id=?",
                 [cols[n] for n in names if n != "id"] + [fields["id"]],
@@ -429,14 +434,8 @@ class Store:
                     "UPDATE outbox SET acked_ms=?, result=?, reason=?, acked_epoch=? WHERE op_id=? AND acked_ms IS NULL",
                     (now, res["result"], res.get("reason"), epoch, res["op_id"]),
                 )
-                if res["result"] in ("conflict", "rejected"):
-                    op = self.conn.execute("SELECT entity, entity_id, op FROM outbox WHERE op_id=?", (res["op_id"],)).fetchone()
-                    if op is not None:
-                        self.conn.execute(
-                            "INSERT INTO conflicts(entity, entity_id, field, local_value, remote_value, author, at_ms, op_id, kind) "
-                            "VALUES(?,?,?,?,?,?,?,?,?)",
-                            (op[0], op[1], op[2], None, None, self.user, now, res["op_id"], res["result"] + ": " + (res.get("reason") or "")),
-                        )
+                if res["result"] in ("conflict", "rejected", "merged"):
+                    self._record_conflict(res, now)
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
@@ -444,6 +443,36 @@ class Store:
         changes = ChangeSet({}, outbox_changed=True)
         self._publish(changes)
         return changes
+
+    def _record_conflict(self, res: dict, now: int) -> None:
+        """One row per field of ours the platform did not take, with both values, who wrote
+        the winner and when (store/conflicts.py); one row without values when the answer
+        carries none (a rejection for a reason, an older platform). A merge that lost only
+        noise is not a conflict. Relayed operations of other nodes are their authors' business."""
+        op = self.conn.execute(
+            "SELECT entity, entity_id, op, fields, user, node_id FROM outbox WHERE op_id=?", (res["op_id"],)
+        ).fetchone()
+        if op is None or op[5] != self.node_id:
+            return
+        kind = res["result"] + ": " + (res.get("reason") or "")
+        current = res.get("current") or {}
+        if not current:
+            if res["result"] == "merged":
+                return
+            self.conn.execute(
+                "INSERT INTO conflicts(entity, entity_id, field, local_value, remote_value, author, at_ms, op_id, kind) "
+                "VALUES(?,?,?,?,?,?,?,?,?)", (op[0], op[1], op[2], None, None, None, now, res["op_id"], kind))
+            return
+        mine = json.loads(op[3])
+        for name, won in sorted(current.items()):
+            stamp = won.get("hlc") or ""
+            author = won.get("by") or (stamp.split(":", 2)[2] if stamp.count(":") >= 2 else None)
+            self.conn.execute(
+                "INSERT INTO conflicts(entity, entity_id, field, local_value, remote_value, author, at_ms, op_id, kind) "
+                "VALUES(?,?,?,?,?,?,?,?,?)",
+                (op[0], op[1], name, _dumps(mine.get(name)), _dumps(won.get("value")), author,
+                 hlc_wall_ms(stamp) or now, res["op_id"], kind),
+            )
 
     def begin_epoch(self, epoch: str) -> int:
         """The platform has a new epoch (restored from an older backup, or replaced).
@@ -506,17 +535,23 @@ class Store:
                     self.hlc.receive(Timestamp.decode(remote_hlc), now)
                 server_version = doc.pop("version", None)
                 doc["server_version"] = server_version
+                stamps = change.get("field_hlc") or {}
                 current = self.get(entity, doc["id"])
                 if current is None:
-                    self._write_row(table, {**doc, "version": 1}, insert=True)
+                    self._write_row(table, {**doc, "version": 1, "field_hlc": stamps}, insert=True)
                 else:
                     known = current.get("server_version")
                     if known is not None and server_version is not None and server_version <= known:
                         continue
-                    for name in self._pending_fields(entity, doc["id"]):
-                        if name in current:
-                            doc[name] = current[name]
-                    self._write_row(table, {**doc, "version": current["version"] + 1})
+                    pending = self._pending_fields(entity, doc["id"])
+                    if pending:
+                        mine = self.field_stamps(entity, doc["id"])
+                        for name in pending:
+                            if name in current:
+                                doc[name] = current[name]
+                            if name in mine:
+                                stamps[name] = max(mine[name], stamps.get(name, ""))
+                    self._write_row(table, {**doc, "version": current["version"] + 1, "field_hlc": stamps})
                 touched.setdefault(entity, set()).add(doc["id"])
             self._set_meta("cursor", str(next_cursor))
             self._set_meta("epoch", epoch)
@@ -530,6 +565,11 @@ class Store:
         if touched:
             self._publish(result)
         return result
+
+    def field_stamps(self, entity: str, entity_id: str) -> dict[str, str]:
+        """The hybrid-clock stamp of each field's last write ({} for a row from before them)."""
+        row = self.conn.execute(f"SELECT field_hlc FROM {ENTITY_TABLES[entity]} WHERE id=?", (entity_id,)).fetchone()
+        return json.loads(row[0]) if row is not None and row[0] else {}
 
     def _pending_fields(self, entity: str, entity_id: str) -> set[str]:
         names: set[str] = set()
@@ -770,6 +810,7 @@ def read_open_incidents_for_map(path: str | Path) -> list[tuple]:
 
 def _row(row: sqlite3.Row) -> dict:
     d = dict(row)
+    d.pop("field_hlc", None)  # the merge's bookkeeping (field_stamps), not a field of the row
     extra = d.pop("extra", None)
     if extra:
         for k, v in json.loads(extra).items():

@@ -170,6 +170,21 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE conflicts ADD COLUMN resolved_by TEXT",
         "CREATE INDEX conflicts_open ON conflicts(resolved_ms, at_ms)",
     ],
+    9: [
+        # bundles (issue 11): each field's hybrid-clock stamp (JSON {field: hlc}), so another
+        # node's operation imported from a bundle merges here as on the platform (sync/merge.py);
+        # a row without it falls back to the row's hlc
+        *(f"ALTER TABLE {t} ADD COLUMN field_hlc TEXT"
+          for t in ("incidents", "tasks", "resources", "alarms", "log", "notices", "reports")),
+        # operations of other nodes that came in a bundle sit in the outbox under their own
+        # (node_id, local_seq), so they are relayed to the platform and into the next bundle;
+        # `origin` says where they came from ("bundle:ID"), NULL for our own
+        "ALTER TABLE outbox ADD COLUMN origin TEXT",
+        """CREATE TABLE bundles (
+            bundle_id TEXT PRIMARY KEY, origin_node TEXT NOT NULL, direction TEXT NOT NULL,
+            path TEXT, ops INTEGER NOT NULL, applied INTEGER NOT NULL, at_ms INTEGER NOT NULL,
+            signer TEXT)""",
+    ],
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -195,6 +210,7 @@ COLUMNS = {
     ),
 }
 COLUMNS["log"] = frozenset("id incident_id ts_ms user role kind text mode version hlc server_version".split())
+COLUMNS_9 = frozenset({"field_hlc"})
 COLUMNS["notices"] = frozenset(
     "id org_unit department kind task_id incident_id text created_ms read_ms read_by mode version hlc "
     "server_version".split()
@@ -202,3 +218,4 @@ COLUMNS["notices"] = frozenset(
 COLUMNS["reports"] = frozenset(
     "id incident_id kind number text author submitted_ms mode version hlc server_version".split()
 )
+COLUMNS = {table: names | COLUMNS_9 for table, names in COLUMNS.items()}

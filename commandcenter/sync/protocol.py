@@ -52,6 +52,9 @@ class OpResult(BaseModel):
     result: Literal["applied", "merged", "conflict", "rejected"]
     reason: str | None = None
     server_seq: int | None = None
+    # conflict / merged / rejected: what holds each field of ours that did not take effect,
+    # {field: {"value": ..., "hlc": stamp of the winning write, "by": its author}} (issue 11)
+    current: dict[str, dict[str, Any]] | None = None
 
 
 class PushResponse(BaseModel):
@@ -65,6 +68,8 @@ class Change(BaseModel):
     entity_id: str
     doc: dict[str, Any]
     op_id: str | None = None
+    # the stamp of each field's last write, for a client that merges bundles (issue 11)
+    field_hlc: dict[str, str] | None = None
 
 
 class PullResponse(BaseModel):
