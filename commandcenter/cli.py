@@ -137,6 +137,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--scenario", type=_scenario, default=None, help="run the city simulator on this scenario")
     serve.add_argument("--speed", type=_speed, default=60.0)
     serve.add_argument("--token", default=None, help="require this bearer token")
+    pb = plat_sub.add_parser("bundle", parents=[common], help="the platform's USB bundles (all it holds, or a post's)")
+    pb_what = pb.add_subparsers(dest="bundle_command", parser_class=_Parser, required=True)
+    pb_exp = pb_what.add_parser("export", parents=[common], help="every operation the platform took, signed")
+    pb_exp.add_argument("--out", metavar="FILE.ccb", required=True)
+    pb_imp = pb_what.add_parser("import", parents=[common], help="push a post's bundle into the platform database")
+    pb_imp.add_argument("file", metavar="FILE")
+    pb_what.add_parser("key", parents=[common], help="print the platform's public key")
+    pb_tr = pb_what.add_parser("trust", parents=[common], help="trust bundles signed by this public key")
+    pb_tr.add_argument("key", metavar="KEY")
+    pb_tr.add_argument("--name", required=True)
+    for p in (pb_exp, pb_imp, pb_what.choices["key"], pb_tr):
+        p.add_argument("--db", metavar="PATH", help="platform database (default DATA_DIR/platform.db)")
 
     from commandcenter.interop.cli import add_export_parser, add_import_parser
 
@@ -144,6 +156,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(sub, common)
 
     _add_audit_parser(sub, common)
+
+    from commandcenter.interop.vitals_report import iso_time_ms
+    from commandcenter.sync.bundle_cli import add_bundle_parser
+
+    add_bundle_parser(sub, common, since_type=iso_time_ms)
 
     snap = sub.add_parser("snapshot", parents=[common], help="render the command view headless to PNG")
     snap.add_argument("--out", required=True, metavar="PNG")
@@ -173,8 +190,17 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"commandcenter: error: --data-dir {args.data_dir or DataDir().root}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    if args.command == "platform" and args.platform_command == "bundle":
+        from commandcenter.platform.bundles import run as run_platform_bundle
+
+        return run_platform_bundle(args, data.platform_db)
     if args.command == "platform":
         return _platform_serve(args, data)
+    if args.command == "bundle":
+        from commandcenter.store import Store
+        from commandcenter.sync.bundle_cli import run_bundle
+
+        return run_bundle(args, data.root / "keys", lambda: Store(data.cache_db))
     if args.command == "export" and args.export_what == "situation":
         return _export_situation(args, data)
     if args.command == "export" and args.export_what in ("vitals-csv", "vitals-day"):

@@ -44,6 +44,14 @@ COMMANDS = {
     ("export", "cap"): ["--incident", "{incident}", "--out", "{t}/out.cap.xml"],
     ("audit", "verify"): [],
     ("audit", "export"): ["--out", "{t}/audit.csv"],
+    ("bundle", "export"): ["--out", "{t}/b.ccb"],
+    ("bundle", "import"): ["{t}/b.ccb"],
+    ("bundle", "key"): [],
+    ("bundle", "trust"): ["KEY", "--name", "post-1"],
+    ("platform", "bundle", "export"): ["--out", "{t}/p.ccb"],
+    ("platform", "bundle", "import"): ["{t}/b.ccb"],
+    ("platform", "bundle", "key"): [],
+    ("platform", "bundle", "trust"): ["KEY", "--name", "post-1"],
 }
 POSITIONS = ("before", "between", "after")
 

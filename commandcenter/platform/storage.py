@@ -162,6 +162,26 @@ class PlatformStorage:
                 "SELECT COUNT(*) FROM ops WHERE node_id=?", (node_id,)
             ).fetchone()[0]
 
+    # ----------------------------------------------------------------- bundles
+    def operations(self) -> list[dict]:
+        """Every operation the platform took (not the refused ones), in arrival order, in the
+        wire format: what a platform bundle carries (platform/bundles.py)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT payload FROM ops WHERE result != 'rejected' ORDER BY rowid").fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def payload_hashes(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """The stored payload hash of each (node_id, local_seq) the platform has seen."""
+        found: dict[tuple[str, int], str] = {}
+        with self._lock:
+            for node_id, local_seq in keys:
+                row = self._conn.execute("SELECT payload_hash FROM ops WHERE node_id=? AND local_seq=?",
+                                         (node_id, local_seq)).fetchone()
+                if row is not None:
+                    found[(node_id, local_seq)] = row[0]
+        return found
+
     # -------------------------------------------------------------------- push
     def push(self, ops: Sequence[WireOp]) -> list[OpResult]:
         """Apply a batch; every operation gets a result. Replays return the stored result."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -21,6 +22,7 @@ from commandcenter.domain.roles import Seat
 from commandcenter.store import audit
 from commandcenter.store.hlc import HybridClock, Timestamp
 from commandcenter.domain.merge import hlc_wall_ms
+from commandcenter.domain.merge import merge as merge_op
 from commandcenter.store.schema import COLUMNS, MIGRATIONS, SCHEMA_VERSION
 
 ENTITY_TABLES = {
@@ -28,6 +30,8 @@ ENTITY_TABLES = {
     "log": "log", "notice": "notices", "report": "reports",
 }
 BOOL_FIELDS = {"lead"}
+# columns of a cached row that are this cache's bookkeeping, not fields of the document
+_LOCAL_COLUMNS = frozenset({"version", "hlc", "server_version"})
 # The distinct units in `positions` by skipping along its primary key (one seek per unit, not
 # a scan of every row): the prefix of the position queries.
 _POSITION_IDS = (
@@ -402,22 +406,7 @@ class Store:
             "SELECT * FROM outbox WHERE acked_ms IS NULL ORDER BY node_id = ? DESC, node_id, local_seq LIMIT ?",
             (self.node_id, limit),
         )
-        return [
-            {
-                "op_id": r["op_id"],
-                "node_id": r["node_id"],
-                "local_seq": r["local_seq"],
-                "entity": r["entity"],
-                "entity_id": r["entity_id"],
-                "op": r["op"],
-                "fields": json.loads(r["fields"]),
-                "base_version": r["base_version"],
-                "hlc": r["hlc"],
-                "schema_version": r["schema_version"],
-                "user": r["user"],
-            }
-            for r in rows
-        ]
+        return [_wire(r) for r in rows]
 
     def pending_count(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM outbox WHERE acked_ms IS NULL").fetchone()[0]
@@ -473,6 +462,128 @@ class Store:
                 (op[0], op[1], name, _dumps(mine.get(name)), _dumps(won.get("value")), author,
                  hlc_wall_ms(stamp) or now, res["op_id"], kind),
             )
+
+    # ----------------------------------------------------------------- bundles
+    def bundle_ops(self, since_ms: int | None = None) -> list[dict]:
+        """Every operation this cache holds, ours and those relayed from other nodes (wire
+        format), for a bundle; `since_ms`: only those written or received since then."""
+        rows = self.query(
+            "SELECT * FROM outbox WHERE created_ms >= ? ORDER BY node_id, local_seq", (since_ms or 0,)
+        )
+        return [_wire(r) for r in rows]
+
+    def record_bundle_export(self, bundle_id: str, path: str, ops: int, signer: str) -> None:
+        """An exported bundle: remembered (the status bar shows it) and audited."""
+        now = self.clock.now_ms()
+
+        def within(conn) -> None:
+            conn.execute(
+                "INSERT OR REPLACE INTO bundles(bundle_id, origin_node, direction, path, ops, applied, at_ms, signer) "
+                "VALUES(?,?,?,?,?,?,?,?)", (bundle_id, self.node_id, "export", path, ops, 0, now, signer))
+            self._set_meta("last_bundle_export_ms", str(now))
+
+        self.record_decision("bundle.export", "bundle", bundle_id, {"bundle_id": bundle_id, "ops": ops, "path": path},
+                             within, kind="bundle")
+
+    def import_ops(self, ops: Sequence[dict], *, bundle_id: str, origin_node: str, signer: str = "",
+                   path: str = "", acknowledged_epoch: str | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> "ImportResult":
+        """Take other nodes' operations from a verified bundle, all or nothing, in ONE
+        transaction (SYNC.md, "Bundle"): each one not yet here goes into the outbox under its
+        own (node_id, local_seq), to be relayed to the platform (or, with `acknowledged_epoch`,
+        recorded as already on the platform of that epoch: a platform's bundle), and its effect
+        merges into the cached row as the platform merges it (domain/merge.py). One already
+        here is skipped; one whose key is here with other content refuses the whole bundle
+        (StoreError). Importing the same operations again changes nothing, not even the audit."""
+        now = self.clock.now_ms()
+        touched: dict[str, set[str]] = {}
+        new = known = applied = 0
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for i, op in enumerate(sorted(ops, key=lambda o: (o["hlc"], o["node_id"], o["local_seq"]))):
+                if progress is not None and i % 1000 == 0:
+                    progress(i, len(ops))
+                fields_json = _dumps(op["fields"])
+                here = self.conn.execute(
+                    "SELECT op_id, entity, entity_id, op, fields, hlc FROM outbox WHERE node_id=? AND local_seq=?",
+                    (op["node_id"], op["local_seq"]),
+                ).fetchone()
+                if here is not None:
+                    if tuple(here[:4]) + (here[5],) != (op["op_id"], op["entity"], op["entity_id"], op["op"], op["hlc"]) \
+                            or json.loads(here[4]) != op["fields"]:
+                        raise StoreError(f"operation {op['node_id']}:{op['local_seq']} of the bundle differs from "
+                                         f"the one this cache holds under that number; nothing imported")
+                    known += 1
+                    continue
+                self.conn.execute(
+                    "INSERT INTO outbox(local_seq, op_id, node_id, entity, entity_id, op, fields, base_version, hlc, "
+                    "schema_version, user, created_ms, acked_ms, result, acked_epoch, origin) "
+                    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (op["local_seq"], op["op_id"], op["node_id"], op["entity"], op["entity_id"], op["op"], fields_json,
+                     op["base_version"], op["hlc"], op["schema_version"], op.get("user"), now,
+                     now if acknowledged_epoch else None, "relayed" if acknowledged_epoch else None,
+                     acknowledged_epoch, f"bundle:{bundle_id}"),
+                )
+                new += 1
+                try:
+                    self.hlc.receive(Timestamp.decode(op["hlc"]), now)
+                except ValueError:
+                    pass
+                if self._merge_foreign(op):
+                    applied += 1
+                    touched.setdefault(op["entity"], set()).add(op["entity_id"])
+            if new == 0:
+                self.conn.execute("ROLLBACK")
+                return ImportResult(bundle_id, 0, known, 0)
+            self.conn.execute(
+                "INSERT OR REPLACE INTO bundles(bundle_id, origin_node, direction, path, ops, applied, at_ms, signer) "
+                "VALUES(?,?,?,?,?,?,?,?)", (bundle_id, origin_node, "import", path, new, applied, now, signer))
+            last = self.conn.execute("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1").fetchone()
+            tip = (0, audit.GENESIS) if last is None else (last[0], last[1])
+            tip = self._audit(now, self.user, "bundle.import", "bundle", bundle_id, _dumps(
+                {"bundle_id": bundle_id, "origin_node": origin_node, "signer": signer, "new": new, "known": known,
+                 "applied": applied, "path": path}), tip)
+            self._set_meta(audit.TIP_KEY, audit.encode_tip(*tip))
+            self._set_meta("hlc", self.hlc.last.encode())
+            self._set_meta("last_bundle_import_ms", str(now))
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            last_hlc = self._meta("hlc")
+            self.hlc.last = Timestamp.decode(last_hlc) if last_hlc else Timestamp(0, 0, self.node_id)
+            raise
+        if progress is not None:
+            progress(len(ops), len(ops))
+        self._publish(ChangeSet({k: frozenset(v) for k, v in touched.items()}, outbox_changed=True, origin="import"))
+        return ImportResult(bundle_id, new, known, applied)
+
+    def _merge_foreign(self, op: dict) -> bool:
+        """Merge another node's operation into its cached row; True when the row changed."""
+        entity, entity_id = op["entity"], op["entity_id"]
+        table = ENTITY_TABLES.get(entity)
+        if table is None:
+            return False
+        current = self.get(entity, entity_id)
+        stamps: dict[str, str] = {}
+        if current is not None:
+            row_hlc = current.get("hlc") or ""
+            stamps = {k: row_hlc for k in current if k not in _LOCAL_COLUMNS}
+            stamps.update(self.field_stamps(entity, entity_id))
+        doc = None if current is None else {k: v for k, v in current.items() if k not in _LOCAL_COLUMNS}
+        outcome = merge_op(entity, entity_id, op["op"], op["fields"], op["hlc"], op.get("user"), doc, stamps)
+        if outcome.doc is None:
+            return False
+        if current is None:
+            self._write_row(table, {**outcome.doc, "version": 1, "hlc": op["hlc"], "field_hlc": outcome.field_hlc},
+                            insert=True)
+            return True
+        changed = {k: outcome.doc.get(k) for k, stamp in outcome.field_hlc.items() if stamps.get(k) != stamp}
+        if not changed:
+            return False
+        self._write_row(table, {**changed, "id": entity_id, "version": current["version"] + 1,
+                                "hlc": max(current.get("hlc") or "", op["hlc"]),
+                                "field_hlc": {k: outcome.field_hlc[k] for k in changed}})
+        return True
 
     def begin_epoch(self, epoch: str) -> int:
         """The platform has a new epoch (restored from an older backup, or replaced).
@@ -806,6 +917,24 @@ def read_open_incidents_for_map(path: str | Path) -> list[tuple]:
         return _open_incidents_for_map(conn)
     finally:
         conn.close()
+
+
+def _wire(r: dict) -> dict:
+    """An outbox row in the push wire format."""
+    return {
+        "op_id": r["op_id"], "node_id": r["node_id"], "local_seq": r["local_seq"], "entity": r["entity"],
+        "entity_id": r["entity_id"], "op": r["op"], "fields": json.loads(r["fields"]),
+        "base_version": r["base_version"], "hlc": r["hlc"], "schema_version": r["schema_version"],
+        "user": r["user"],
+    }
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    bundle_id: str
+    new: int  # operations taken in
+    known: int  # already here (ours, relayed before, or from an earlier import)
+    applied: int  # of the new ones, those that changed a cached row
 
 
 def _row(row: sqlite3.Row) -> dict:
