@@ -44,7 +44,7 @@ from commandcenter.sync.engine import SyncEngine
 COMMUNITY = "310101002001"
 PULL_PAGE_IN_LOOP = 3
 # how long after a phase began the kill may come, at most (seconds): about each phase's length
-KILL_WITHIN_S = {"write": 0.006, "push": 0.02, "pull": 0.02}
+KILL_WITHIN_S = {"write": 0.003, "push": 0.02, "pull": 0.02}
 
 
 @dataclass
