@@ -311,7 +311,7 @@ class PlatformStorage:
             # row of `changes` is the newest of its entity.) Each field's stamp comes along, for
             # clients that merge other nodes' operations from bundles.
             rows = self._conn.execute(
-                "SELECT c.server_seq, c.entity, c.entity_id, c.doc, c.op_id, d.field_hlc FROM changes c "
+                "SELECT c.server_seq, c.entity, c.entity_id, c.doc, c.op_id, d.field_hlc, d.field_by FROM changes c "
                 "LEFT JOIN docs d ON d.entity = c.entity AND d.id = c.entity_id "
                 "WHERE c.server_seq > ? ORDER BY c.server_seq LIMIT ?",
                 (since, limit + 1),
@@ -320,7 +320,7 @@ class PlatformStorage:
         rows = rows[:limit]
         changes = [
             Change(seq=r[0], entity=r[1], entity_id=r[2], doc=json.loads(r[3]), op_id=r[4],
-                   field_hlc=json.loads(r[5]) if r[5] else None)
+                   field_hlc=json.loads(r[5]) if r[5] else None, field_by=json.loads(r[6]) if r[6] else None)
             for r in rows
         ]
         return PullResponse(

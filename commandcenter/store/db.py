@@ -32,6 +32,7 @@ ENTITY_TABLES = {
 BOOL_FIELDS = {"lead"}
 # columns of a cached row that are this cache's bookkeeping, not fields of the document
 _LOCAL_COLUMNS = frozenset({"version", "hlc", "server_version"})
+NOISE_FIELDS = frozenset({"updated_ms"})  # they change with every write: losing one is no conflict
 # The distinct units in `positions` by skipping along its primary key (one seek per unit, not
 # a scan of every row): the prefix of the position queries.
 _POSITION_IDS = (
@@ -654,6 +655,8 @@ class Store:
                     known = current.get("server_version")
                     if known is not None and server_version is not None and server_version <= known:
                         continue
+                    if stamps:
+                        self._overwritten(entity, current, doc, stamps, change.get("field_by") or {}, now)
                     pending = self._pending_fields(entity, doc["id"])
                     if pending:
                         mine = self.field_stamps(entity, doc["id"])
@@ -676,6 +679,31 @@ class Store:
         if touched:
             self._publish(result)
         return result
+
+    def _overwritten(self, entity: str, current: dict, doc: dict, stamps: dict, authors: dict, now: int) -> None:
+        """SYNC.md check 2 when our write reached the platform first: it was applied, then a
+        newer write of another node overwrote it. If that write was made before ours reached
+        the platform, its author could not have seen ours: ours lost a race, and the loser is
+        kept in the conflicts table like one the platform refused (store/conflicts.py)."""
+        suffix = ":" + self.node_id
+        mine = self.field_stamps(entity, doc["id"])
+        for name, stamp in mine.items():
+            theirs = stamps.get(name)
+            if (not stamp.endswith(suffix) or theirs is None or theirs <= stamp or theirs.endswith(suffix)
+                    or name in NOISE_FIELDS or doc.get(name) == current.get(name)):
+                continue
+            op = self.conn.execute(
+                "SELECT op_id, acked_ms FROM outbox WHERE entity=? AND entity_id=? AND hlc=? AND node_id=?",
+                (entity, doc["id"], stamp, self.node_id)).fetchone()
+            wall = hlc_wall_ms(theirs)
+            if op is None or op[1] is None or wall is None or wall >= op[1]:
+                continue  # made after ours was on the platform: an ordinary later edit
+            self.conn.execute(
+                "INSERT INTO conflicts(entity, entity_id, field, local_value, remote_value, author, at_ms, op_id, kind) "
+                "VALUES(?,?,?,?,?,?,?,?,?)",
+                (entity, doc["id"], name, _dumps(current.get(name)), _dumps(doc.get(name)),
+                 authors.get(name) or theirs.split(":", 2)[-1], wall, op[0],
+                 "conflict: overwritten by a newer write made before ours reached the platform"))
 
     def field_stamps(self, entity: str, entity_id: str) -> dict[str, str]:
         """The hybrid-clock stamp of each field's last write ({} for a row from before them)."""

@@ -70,6 +70,7 @@ class Change(BaseModel):
     op_id: str | None = None
     # the stamp of each field's last write, for a client that merges bundles (issue 11)
     field_hlc: dict[str, str] | None = None
+    field_by: dict[str, str | None] | None = None  # and its author
 
 
 class PullResponse(BaseModel):

@@ -114,3 +114,37 @@ def test_a_replayed_push_still_names_what_won(tmp_path, platform_url):
     assert first.results[0].result == second.results[0].result == "conflict"
     assert second.results[0].current["response_level"]["value"] == "1"
     assert second.results[0].current["response_level"]["by"] == "张三"
+
+
+def test_a_write_applied_first_then_overwritten_by_an_older_made_newer_stamped_one_is_a_conflict(
+        tmp_path, platform_url):
+    """SYNC.md check 2, the loser arriving first: a's write is applied, then b's newer-stamped
+    write (made before a's reached the platform, so b never saw it) overwrites it; a's pull
+    finds its value gone and keeps the loser in its conflict list, with b's author and time."""
+    a, b, incident = _pair(tmp_path, platform_url)
+    b.clock.advance(70_000)  # b's clock runs behind: this is START + 10 s
+    a.clock.advance(5_000)
+    a.execute(commands.set_response_level(a.get("incident", incident), "3", a.clock.now_ms()))
+    b.clock.advance(15_000)  # START + 25 s
+    b.execute(commands.set_response_level(b.get("incident", incident), "1", b.clock.now_ms()))
+    a.clock.advance(25_000)  # a reaches the platform at START + 30 s, after b wrote
+    asyncio.run(_sync(a, platform_url))
+    assert open_conflicts(a) == []
+    asyncio.run(_sync(b, platform_url))
+    asyncio.run(_sync(a, platform_url))
+    assert a.get("incident", incident)["response_level"] == "1"
+    (lost,) = open_conflicts(a)
+    assert (lost.field, lost.mine, lost.theirs) == ("response_level", "3", "1")
+    assert lost.author == "李四" and lost.at_ms == START_MS + 25_000
+    assert open_conflicts(b) == []
+    # an ordinary later edit by b, made after a's value was on the platform, is no conflict
+    b.clock.advance(60_000)
+    a.clock.advance(1_000)
+    a.execute(commands.set_response_level(a.get("incident", incident), "2", a.clock.now_ms()))
+    asyncio.run(_sync(a, platform_url))
+    asyncio.run(_sync(b, platform_url))
+    b.execute(commands.set_response_level(b.get("incident", incident), "4", b.clock.now_ms()))
+    asyncio.run(_sync(b, platform_url))
+    asyncio.run(_sync(a, platform_url))
+    assert a.get("incident", incident)["response_level"] == "4"
+    assert len(open_conflicts(a)) == 1
