@@ -208,6 +208,14 @@ def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform 
             parser.error(f"argument --{name.replace('_', '-')}: no such file {value}")
     if args.scenario is not None and not Path(args.scenario).is_file():
         parser.error(f"argument --scenario: no such file {args.scenario}")
+    if args.tls_cert:
+        import ssl
+
+        try:  # a bad certificate or key is a one-line error before anything is written
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(args.tls_cert, args.tls_key)
+        except (ssl.SSLError, OSError) as exc:
+            print(f"{prog}: error: --tls-cert {args.tls_cert} / --tls-key {args.tls_key}: {exc}", file=sys.stderr)
+            return 1
     problem = _unwritable(Path(args.db))
     if problem:
         print(f"{prog}: error: cannot use database {args.db}: {problem}", file=sys.stderr)

@@ -149,3 +149,8 @@ def test_the_embedded_demo_user_gets_a_token_and_the_platform_is_closed(tmp_path
         assert httpx.get(f"{proc.url}/v1/whoami").status_code == 401
         who = httpx.get(f"{proc.url}/v1/whoami", headers={"Authorization": f"Bearer {proc.user_token}"}).json()
         assert who["role"] == "commander"
+
+
+def test_the_client_ca_file_must_exist(tmp_path, capsys):
+    code, _, err = run_cli(["--data-dir", str(tmp_path / "D"), "--ca-file", str(tmp_path / "ca.pem")], capsys)
+    assert code == 2 and err.startswith("commandcenter: error: --ca-file") and len(err.strip().splitlines()) == 1
