@@ -154,3 +154,15 @@ def test_the_embedded_demo_user_gets_a_token_and_the_platform_is_closed(tmp_path
 def test_the_client_ca_file_must_exist(tmp_path, capsys):
     code, _, err = run_cli(["--data-dir", str(tmp_path / "D"), "--ca-file", str(tmp_path / "ca.pem")], capsys)
     assert code == 2 and err.startswith("commandcenter: error: --ca-file") and len(err.strip().splitlines()) == 1
+
+
+def test_a_clients_own_system_rules_are_checked_as_system_and_an_observer_relays_none(users_platform):
+    proc, tokens, _ = users_platform
+    seed(proc, tokens)
+    escalate = {"org_unit": "310101002", "escalations": 1}
+    by_hand = op(3, "disp", "task", "task-1", "task.escalate", escalate, base=1)
+    assert push(proc, tokens["disp"], [by_hand]).json()["results"][0]["reason"].startswith("forbidden:")
+    swept = {**op(4, "obs", "task", "task-1", "task.escalate", escalate, base=1), "user": "system"}
+    assert push(proc, tokens["obs"], [swept]).json()["results"][0]["reason"].startswith("forbidden:")
+    swept = {**op(3, "disp", "task", "task-1", "task.escalate", escalate, base=1), "user": "system"}
+    assert push(proc, tokens["disp"], [swept]).json()["results"][0]["result"] == "applied"
