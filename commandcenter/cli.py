@@ -111,6 +111,10 @@ def _options(*, top: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentPa
     client.add_argument("--seat", metavar="ROLE", type=_seat, default=default(None),
                         help="who sits here: commander, dispatcher, field, observer, or seat:DEPARTMENT "
                              "(e.g. seat:water); remembered (default: the Seat menu's last choice, else commander)")
+    client.add_argument("--token", metavar="TOKEN", dest="platform_token", default=default(None),
+                        help="bearer token for the platform (from `platform user add`); remembered in settings")
+    client.add_argument("--ca-file", metavar="FILE", default=default(None),
+                        help="CA certificate (PEM) to verify an https platform with; remembered in settings")
     return common, client
 
 
@@ -137,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--scenario", type=_scenario, default=None, help="run the city simulator on this scenario")
     serve.add_argument("--speed", type=_speed, default=60.0)
     serve.add_argument("--token", default=None, help="require this bearer token")
+    serve.add_argument("--tls-cert", metavar="FILE", default=None, help="serve HTTPS with this certificate (PEM)")
+    serve.add_argument("--tls-key", metavar="FILE", default=None, help="the certificate's private key (PEM)")
+    _add_user_parser(plat_sub, common)
     pb = plat_sub.add_parser("bundle", parents=[common], help="the platform's USB bundles (all it holds, or a post's)")
     pb_what = pb.add_subparsers(dest="bundle_command", parser_class=_Parser, required=True)
     pb_exp = pb_what.add_parser("export", parents=[common], help="every operation the platform took, signed")
@@ -190,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"commandcenter: error: --data-dir {args.data_dir or DataDir().root}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    if args.command == "platform" and args.platform_command == "user":
+        return _platform_user(args, data)
     if args.command == "platform" and args.platform_command == "bundle":
         from commandcenter.platform.bundles import run as run_platform_bundle
 
@@ -243,7 +252,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     from commandcenter.ui.app import run_client
 
-    return run_client(data, platform_url=args.platform, lang=args.lang, tiles_url=args.tiles_url, seat=args.seat)
+    if args.ca_file and not Path(args.ca_file).is_file():
+        print(f"commandcenter: error: --ca-file: no such file {args.ca_file}", file=sys.stderr)
+        return 2
+    return run_client(data, platform_url=args.platform, lang=args.lang, tiles_url=args.tiles_url, seat=args.seat,
+                      token=args.platform_token, ca_file=args.ca_file)
 
 
 def _export_situation(args: argparse.Namespace, data: DataDir) -> int:
@@ -413,8 +426,80 @@ def _platform_serve(args: argparse.Namespace, data: DataDir) -> int:
         argv += ["--scenario", str(args.scenario)]
     if args.token:
         argv += ["--token", args.token]
+    if args.tls_cert:
+        argv += ["--tls-cert", args.tls_cert]
+    if args.tls_key:
+        argv += ["--tls-key", args.tls_key]
     return platform_main(argv)
 
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+# --------------------------------------------------------- platform users (issue 11)
+def _add_user_parser(plat_sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from commandcenter.domain.roles import ROLES
+
+    user = plat_sub.add_parser("user", parents=[common], help="users of the platform and their tokens")
+    user_sub = user.add_subparsers(dest="user_command", parser_class=_Parser, required=True)
+    db_help = "platform database (default DATA_DIR/platform.db)"
+    add = user_sub.add_parser("add", parents=[common], help="add a user and print its token once")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--dept", default=None, help="department code (required for --role seat)")
+    add.add_argument("--org", default=None, help="org unit code")
+    add.add_argument("--db", metavar="PATH", help=db_help)
+    lst = user_sub.add_parser("list", parents=[common], help="list users (never their tokens)")
+    lst.add_argument("--db", metavar="PATH", help=db_help)
+    rev = user_sub.add_parser("revoke", parents=[common], help="revoke a user's token")
+    rev.add_argument("name")
+    rev.add_argument("--db", metavar="PATH", help=db_help)
+
+
+def _platform_user(args: argparse.Namespace, data: DataDir) -> int:
+    from commandcenter.platform.storage import PlatformStorage, StorageError
+    from commandcenter.platform.users import UserError, Users
+
+    db = Path(args.db or data.platform_db)
+    if args.user_command != "add" and not db.is_file():
+        print(f"commandcenter: error: --db {db}: no such platform database", file=sys.stderr)
+        return 1
+    departments = orgs = None
+    if args.user_command == "add":
+        from commandcenter.catalog import load_catalog
+
+        catalog = load_catalog()
+        departments, orgs = set(catalog.departments), set(catalog.org_units)
+        if args.dept is not None and args.dept not in departments:
+            print(f"commandcenter: error: --dept: unknown department {args.dept!r}", file=sys.stderr)
+            return 2
+        if args.org is not None and args.org not in orgs:
+            print(f"commandcenter: error: --org: unknown org unit {args.org!r}", file=sys.stderr)
+            return 2
+        if args.role == "seat" and not args.dept:
+            print("commandcenter: error: --dept: a department seat needs its department", file=sys.stderr)
+            return 2
+    try:
+        storage = PlatformStorage(db)
+    except StorageError as exc:
+        print(f"commandcenter: error: {exc}", file=sys.stderr)
+        return 1
+    try:
+        users = Users(storage)
+        if args.user_command == "add":
+            token = users.add(args.name, args.role, args.dept, args.org, departments=departments, orgs=orgs)
+            print(token)
+        elif args.user_command == "list":
+            for user in users.list():
+                state = "revoked" if user.revoked else "active"
+                print("\t".join([user.name, user.role, user.department or "-", user.org or "-", state]))
+        else:
+            users.revoke(args.name)
+            print(f"revoked {args.name}")
+    except UserError as exc:
+        print(f"commandcenter: error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        storage.close()
+    return 0

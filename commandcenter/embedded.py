@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-_LISTENING = re.compile(r"platform listening on (http://\S+)")
+_LISTENING = re.compile(r"platform listening on (https?://\S+)")
+_DEMO_TOKEN = re.compile(r"demo token: (\S+)")
 START_TIMEOUT_S = 30.0
 
 
@@ -35,6 +36,7 @@ class PlatformProcess:
         port: int = 0,
         host: str = "127.0.0.1",
         extra_args: list[str] | None = None,
+        demo_user: str | None = None,
     ) -> None:
         self.db_path = Path(db_path)
         self.scenario = scenario
@@ -43,6 +45,10 @@ class PlatformProcess:
         self.host = host
         self.port = port
         self.extra_args = list(extra_args or [])
+        # demo_user: the platform makes this commander and prints its token (read into
+        # self.user_token at start), so the embedded client talks to a platform that has users
+        self.demo_user = demo_user
+        self.user_token: str | None = None
         self.url: str | None = None
         self.proc: subprocess.Popen | None = None
         self.log_path: Path | None = None
@@ -58,6 +64,8 @@ class PlatformProcess:
             cmd += ["--scenario", str(self.scenario)]
         if self.token is not None:
             cmd += ["--token", self.token]
+        if self.demo_user is not None:
+            cmd += ["--demo-user", self.demo_user]
         # the platform ends itself when this process is gone, even after a kill -9, so a demo
         # never leaves its platform running behind it
         cmd += ["--parent-pid", str(os.getpid())]
@@ -82,6 +90,8 @@ class PlatformProcess:
             found = _LISTENING.search(self.log_text())
             if found:
                 self.url = found.group(1)
+                token = _DEMO_TOKEN.search(self.log_text())
+                self.user_token = token.group(1) if token else None
                 self.port = int(self.url.rsplit(":", 1)[1])
                 return self.url
             if self.proc.poll() is not None:

@@ -64,6 +64,7 @@ def test_the_demo_comes_alive_and_stops_cleanly(tmp_path):
     time.sleep(0.5)
     assert not platform_alive(int(children[0]))
     assert "window" in (data / "demo" / "settings.ini").read_text()
+    assert "token=" in (data / "demo" / "settings.ini").read_text()  # the demo platform has users
     assert not (data / "cache.db").exists()  # the demo never writes into the live cache
 
 

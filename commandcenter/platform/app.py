@@ -30,6 +30,7 @@ from commandcenter.platform.simulator import CitySimulator
 from commandcenter.platform.storage import sim_incident_id
 from commandcenter.platform.storage import PlatformStorage
 from commandcenter.platform.units import FleetRunner, PositionRow, position_dicts
+from commandcenter.platform.users import User, Users
 from commandcenter.sync.protocol import (
     ChangeNotice,
     Hello,
@@ -49,6 +50,8 @@ PING_INTERVAL_S = 2.0
 SUBSCRIBER_QUEUE = 256
 PULL_LIMIT_DEFAULT = 500
 PULL_LIMIT_MAX = 1000
+# who the one shared --token stands for
+SHARED_TOKEN_USER = User("token", "commander")
 
 
 # ---------------------------------------------------------------------------- the fan-out
@@ -166,11 +169,25 @@ def sse(event: str, data: str) -> str:
 
 # -------------------------------------------------------------------------- middleware
 class BearerAuth:
-    """Every HTTP request must carry `Authorization: Bearer <token>`."""
+    """Every HTTP request must carry `Authorization: Bearer <token>`: a user's token
+    (platform/users.py) once the platform has users, or the one shared `--token` (which acts
+    as a commander). A platform with neither is open (its pushes are unchecked)."""
 
-    def __init__(self, app: ASGIApp, token: str) -> None:
+    def __init__(self, app: ASGIApp, users: Users, token: str | None = None) -> None:
         self.app = app
-        self._expected = f"Bearer {token}".encode("utf-8")
+        self._users = users
+        self._expected = f"Bearer {token}".encode("utf-8") if token else None
+
+    def _user(self, given: bytes) -> User | None | bool:
+        """The user, None for an open platform, False for a refusal."""
+        if self._expected is not None and hmac.compare_digest(given, self._expected):
+            return SHARED_TOKEN_USER
+        if given.startswith(b"Bearer ") and self._users.any():
+            user = self._users.for_token(given[7:].decode("utf-8", "replace").strip())
+            return user if user is not None else False
+        if self._expected is None and not self._users.any():
+            return None
+        return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -179,14 +196,16 @@ class BearerAuth:
                 if name == b"authorization":
                     given = value
                     break
-            if not hmac.compare_digest(given, self._expected):
+            user = await run_in_threadpool(self._user, given)
+            if user is False:
                 response = JSONResponse(
-                    {"error": "missing or wrong bearer token"},
+                    {"error": "missing, unknown or revoked bearer token"},
                     status_code=401,
                     headers={"WWW-Authenticate": "Bearer"},
                 )
                 await response(scope, receive, send)
                 return
+            scope.setdefault("state", {})["user"] = user
         await self.app(scope, receive, send)
 
 
@@ -240,11 +259,18 @@ def create_app(
             ]
             return JSONResponse({"detail": detail}, status_code=422)
         before = await run_in_threadpool(lambda: storage.seq)
-        results = await run_in_threadpool(storage.push, req.ops)
+        user = getattr(request.state, "user", None)
+        results = await run_in_threadpool(storage.push, req.ops, user)
         after = await run_in_threadpool(lambda: storage.seq)
         if after > before:
             broadcaster.publish_change(after)
         return JSONResponse(PushResponse(epoch=storage.epoch, results=results).model_dump(mode="json"))
+
+    async def whoami(request: Request) -> Response:
+        user = getattr(request.state, "user", None)
+        if user is None:
+            return JSONResponse({"name": None, "role": None, "department": None, "org": None, "open": True})
+        return JSONResponse({**user.as_dict(), "open": False})
 
     async def pull(request: Request) -> Response:
         try:
@@ -383,10 +409,11 @@ def create_app(
                     with contextlib.suppress(asyncio.CancelledError):
                         await running
 
-    middleware = [Middleware(BearerAuth, token=token)] if token else []
+    middleware = [Middleware(BearerAuth, users=Users(storage), token=token)]
     app = Starlette(
         routes=[
             Route("/v1/health", health, methods=["GET"]),
+            Route("/v1/whoami", whoami, methods=["GET"]),
             Route("/v1/sync/push", push, methods=["POST"]),
             Route("/v1/sync/pull", pull, methods=["GET"]),
             Route("/v1/stream", stream, methods=["GET"]),

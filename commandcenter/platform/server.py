@@ -41,7 +41,8 @@ class _Server(uvicorn.Server):
             host = self.config.host
             if ":" in host:
                 host = f"[{host}]"
-            print(f"platform listening on http://{host}:{port}", flush=True)
+            scheme = "https" if self.config.ssl_certfile else "http"
+            print(f"platform listening on {scheme}://{host}:{port}", flush=True)
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
         # End the live streams first: uvicorn waits for open responses, and a stream never
@@ -60,6 +61,9 @@ def serve(
     loop: bool = False,
     start_at_s: float = 0.0,
     units: int | None = None,
+    tls_cert: str | Path | None = None,
+    tls_key: str | Path | None = None,
+    demo_user: str | None = None,
 ) -> None:
     """Serve until SIGTERM or SIGINT (blocking). Raises StorageError when the database cannot
     be opened and ScenarioError/CatalogError for a bad scenario, before anything is written.
@@ -87,6 +91,8 @@ def serve(
         fleet_units = Fleet(catalog, units, seed=seed)
     storage = PlatformStorage(db_path)
     try:
+        if demo_user:
+            _print_demo_token(storage, demo_user)
         runner = FleetRunner(fleet_units, storage, speed=speed) if fleet_units is not None else None
         # alarms from the simulator's samples; durations in scenario time (samples a second
         # apart stand for `speed` scenario seconds)
@@ -104,6 +110,8 @@ def serve(
             access_log=False,
             lifespan="on",
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+            ssl_certfile=str(tls_cert) if tls_cert else None,
+            ssl_keyfile=str(tls_key) if tls_key else None,
         )
         server = _Server(config, app.state.broadcaster.close)
         with _quiet_after_exit():
@@ -165,7 +173,22 @@ def build_parser(prog: str = "commandcenter platform serve") -> argparse.Argumen
         default=os.environ.get(TOKEN_ENV),
         help=f"require this bearer token on every request (default: ${TOKEN_ENV})",
     )
+    parser.add_argument("--tls-cert", metavar="FILE", default=None, help="serve HTTPS with this certificate (PEM)")
+    parser.add_argument("--tls-key", metavar="FILE", default=None, help="the certificate's private key (PEM)")
+    # the embedded demo: make (or renew) user NAME, a commander, and print its token to stdout
+    parser.add_argument("--demo-user", metavar="NAME", default=None, help=argparse.SUPPRESS)
     return parser
+
+
+def _print_demo_token(storage: PlatformStorage, name: str) -> None:
+    """A fresh token for the embedded client, printed as "demo token: ..." (the old one of
+    the same name is replaced: a demo restarts with a new token each time)."""
+    from commandcenter.platform.users import Users
+
+    users = Users(storage)
+    with storage._lock:
+        storage._conn.execute("DELETE FROM users WHERE name=?", (name,))
+    print(f"demo token: {users.add(name, 'commander')}", flush=True)
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform serve") -> int:
@@ -177,8 +200,22 @@ def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform 
         parser.error(f"argument --speed: must be a positive number, got {args.speed}")
     if args.units is not None and not 0 <= args.units <= MAX_UNITS:
         parser.error(f"argument --units: must be between 0 and {MAX_UNITS}, got {args.units}")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("arguments --tls-cert and --tls-key: give both or neither")
+    for name in ("tls_cert", "tls_key"):
+        value = getattr(args, name)
+        if value and not Path(value).is_file():
+            parser.error(f"argument --{name.replace('_', '-')}: no such file {value}")
     if args.scenario is not None and not Path(args.scenario).is_file():
         parser.error(f"argument --scenario: no such file {args.scenario}")
+    if args.tls_cert:
+        import ssl
+
+        try:  # a bad certificate or key is a one-line error before anything is written
+            ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(args.tls_cert, args.tls_key)
+        except (ssl.SSLError, OSError) as exc:
+            print(f"{prog}: error: --tls-cert {args.tls_cert} / --tls-key {args.tls_key}: {exc}", file=sys.stderr)
+            return 1
     problem = _unwritable(Path(args.db))
     if problem:
         print(f"{prog}: error: cannot use database {args.db}: {problem}", file=sys.stderr)
@@ -191,7 +228,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform 
         if args.parent_pid is not None:
             _exit_with_parent(args.parent_pid)
         serve(args.db, args.host, args.port, args.scenario, args.speed, args.token or None, args.loop,
-              args.start_at, args.units)
+              args.start_at, args.units, args.tls_cert, args.tls_key, args.demo_user)
     except StorageError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 1

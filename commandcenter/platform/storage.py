@@ -88,6 +88,7 @@ class PlatformStorage:
             # a database from before per-field authors (issue 11): additive, like every change
             if "field_by" not in {r[1] for r in conn.execute("PRAGMA table_info(docs)")}:
                 conn.execute("ALTER TABLE docs ADD COLUMN field_by TEXT")
+            _add_users_schema(conn)  # issue 11: users, tokens, who pushed each op
             # a database from before the feed kept one row per entity: drop what pull never returns
             conn.execute(
                 "DELETE FROM changes WHERE server_seq NOT IN "
@@ -183,14 +184,18 @@ class PlatformStorage:
         return found
 
     # -------------------------------------------------------------------- push
-    def push(self, ops: Sequence[WireOp]) -> list[OpResult]:
-        """Apply a batch; every operation gets a result. Replays return the stored result."""
+    def push(self, ops: Sequence[WireOp], user: Any = None) -> list[OpResult]:
+        """Apply a batch; every operation gets a result. Replays return the stored result.
+
+        `user` (platform/users.py User), when given, is checked against every new operation
+        on the current document; a refused one is rejected "forbidden: ..." and not recorded.
+        None: the platform's own operations (simulator, escalation), unchecked."""
         results: list[OpResult] = []
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 for op in ops:
-                    results.append(self._push_one(op))
+                    results.append(self._push_one(op, user))
                 self._set_meta("hlc", self._hlc_encode(self._hlc_wall, self._hlc_counter, "platform"))
                 self._conn.execute("COMMIT")
             except BaseException:
@@ -199,7 +204,7 @@ class PlatformStorage:
                 raise
         return results
 
-    def _push_one(self, op: WireOp) -> OpResult:
+    def _push_one(self, op: WireOp, user: Any = None) -> OpResult:
         payload = _dumps(op.model_dump(mode="json"))
         digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
         seen = self._conn.execute(
@@ -213,6 +218,10 @@ class PlatformStorage:
             return OpResult(
                 op_id=op.op_id, result="rejected", reason="op id reused with a different payload"
             )
+        if user is not None:
+            refused = _refusal(user, op, self.get(op.entity, op.entity_id))
+            if refused is not None:
+                return OpResult(op_id=op.op_id, result="rejected", reason=refused)
         self._conn.execute("SAVEPOINT op")
         try:
             outcome = self._apply(op)
@@ -224,7 +233,7 @@ class PlatformStorage:
         self._conn.execute("RELEASE op")
         self._conn.execute(
             "INSERT INTO ops(node_id, local_seq, op_id, payload_hash, payload, result, reason, "
-            "server_seq, received_ms) VALUES(?,?,?,?,?,?,?,?,?)",
+            "server_seq, received_ms, pushed_by) VALUES(?,?,?,?,?,?,?,?,?,?)",
             (
                 op.node_id,
                 op.local_seq,
@@ -235,6 +244,7 @@ class PlatformStorage:
                 outcome.reason,
                 outcome.server_seq,
                 int(time.time() * 1000),
+                user.name if user is not None else None,
             ),
         )
         return OpResult(
@@ -515,3 +525,29 @@ def sim_incident_id(scenario_id: str, index: int | None, incident: Any) -> str:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+# ------------------------------------------------------------ users (issue 11, platform/users.py)
+def _add_users_schema(conn: Any) -> None:
+    """The users table and ops.pushed_by, in plain SQL (SQLite and PostgreSQL)."""
+    from commandcenter.platform.users import USERS_SCHEMA
+
+    for statement in USERS_SCHEMA:
+        conn.execute(statement)
+    try:
+        conn.execute("SELECT pushed_by FROM ops WHERE 1=0").fetchall()
+    except Exception:
+        conn.execute("ALTER TABLE ops ADD COLUMN pushed_by TEXT")
+
+
+def _refusal(user: Any, op: WireOp, current: dict | None) -> str | None:
+    """"forbidden: ..." when `user` may not carry out `op` on the platform's current document
+    (the op's own fields for a create), with the client store's rule (domain/roles.py)."""
+    from commandcenter.domain.roles import RoleError
+    from commandcenter.platform.users import forbidden
+
+    try:
+        user.check(op.op, current if current is not None else op.fields, op.user)
+    except RoleError as exc:
+        return forbidden(exc)
+    return None

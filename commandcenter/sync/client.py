@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any, AsyncIterator, Iterable, TypeVar
 
+import ssl
+
 import httpx
 from pydantic import BaseModel, ValidationError
 
@@ -152,7 +154,10 @@ class PlatformClient:
         base_url: str,
         token: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        ca_file: str | None = None,
     ) -> None:
+        """`ca_file`: a PEM CA bundle to verify an https platform with (default: the system's
+        trust store; certificates are always verified)."""
         headers = {"Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -162,6 +167,7 @@ class PlatformClient:
             headers=headers,
             timeout=httpx.Timeout(READ_TIMEOUT_S, connect=CONNECT_TIMEOUT_S),
             transport=transport,
+            verify=ssl.create_default_context(cafile=ca_file) if ca_file else True,
         )
 
     async def aclose(self) -> None:

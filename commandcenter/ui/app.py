@@ -244,7 +244,13 @@ class ClientSession:
         from commandcenter.sync.client import PlatformClient
         from commandcenter.sync.engine import SyncEngine
 
-        self.client = PlatformClient(self.platform_url)
+        from PySide6.QtCore import QSettings
+
+        # the bearer token and CA file: settings platform/token and platform/ca_file (the
+        # command line's --token / --ca-file write them)
+        settings = QSettings(str(self.data.settings_file), QSettings.Format.IniFormat)
+        self.client = PlatformClient(self.platform_url, token=settings.value("platform/token") or None,
+                                     ca_file=settings.value("platform/ca_file") or None)
         self.engine = SyncEngine(self.store, self.hooks, self.client, clock=self.clock, indicators=self.catalog.indicators)
         self._engine_task = asyncio.get_event_loop().create_task(self.engine.run())
 
@@ -363,7 +369,8 @@ def _tiles_url(given: str | None, settings) -> str | None:
 
 
 def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "zh_CN",
-               mode: str = "live", tiles_url: str | None = None, seat=None) -> int:
+               mode: str = "live", tiles_url: str | None = None, seat=None,
+               token: str | None = None, ca_file: str | None = None) -> int:
     prepare_environment()
     setup_logging(data)
     app = create_qapp(lang)
@@ -373,6 +380,15 @@ def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "z
         settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)
         settings.setValue("seat/role", seat.role)
         settings.setValue("seat/department", seat.department or "")
+        settings.sync()
+    if token is not None or ca_file is not None:  # --token / --ca-file: remembered
+        from PySide6.QtCore import QSettings
+
+        settings = QSettings(str(data.settings_file), QSettings.Format.IniFormat)
+        if token is not None:
+            settings.setValue("platform/token", token)
+        if ca_file is not None:
+            settings.setValue("platform/ca_file", str(Path(ca_file).resolve()))
         settings.sync()
     if platform_url is None:
         from PySide6.QtCore import QSettings
@@ -414,7 +430,8 @@ def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 
 
     data = DataDir(data.root / "demo").ensure()
     import_scenario_warning(scenario, data)
-    platform = PlatformProcess(data.platform_db, scenario=scenario, speed=speed, port=port)
+    # the embedded platform has users: it makes a commander "demo" and hands its token over
+    platform = PlatformProcess(data.platform_db, scenario=scenario, speed=speed, port=port, demo_user="demo")
     try:
         url = platform.start()
     except PlatformStartError as exc:
@@ -422,7 +439,8 @@ def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 
         return 1
     print(f"demo: platform at {url}, scenario {scenario.name}, {speed:g}x", flush=True)
     try:
-        return run_client(data, platform_url=url, lang=lang, mode="demo", tiles_url=tiles_url, seat=seat)
+        return run_client(data, platform_url=url, lang=lang, mode="demo", tiles_url=tiles_url, seat=seat,
+                          token=platform.user_token)
     finally:
         platform.stop()
 

@@ -64,3 +64,16 @@ def test_a_missing_scenario_file_is_a_usage_error(tmp_path, capsys):
     code, err = run(["--db", str(tmp_path / "p.db"), "--scenario", str(tmp_path / "nope.yaml")], capsys)
     assert code == 2
     assert "nope.yaml" in err
+
+
+def test_tls_options_come_in_pairs_and_a_bad_certificate_is_one_line(tmp_path, capsys):
+    cert = tmp_path / "cert.pem"
+    cert.write_text("not a certificate\n")
+    db = tmp_path / "p.db"
+    code, err = run(["--db", str(db), "--tls-cert", str(cert)], capsys)
+    assert code == 2 and "--tls-key" in err and len(err.strip().splitlines()) == 1
+    code, err = run(["--db", str(db), "--tls-cert", str(cert), "--tls-key", str(tmp_path / "none.pem")], capsys)
+    assert code == 2 and "none.pem" in err
+    code, err = run(["--db", str(db), "--tls-cert", str(cert), "--tls-key", str(cert)], capsys)
+    assert code == 1 and "--tls-cert" in err and len(err.strip().splitlines()) == 1
+    assert not db.exists()
