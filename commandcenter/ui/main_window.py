@@ -449,6 +449,11 @@ class MainWindow(QMainWindow):
         self.work_offline_action.setObjectName("work_offline")
         self.work_offline_action.setCheckable(True)
         self.work_offline_action.toggled.connect(self._on_work_offline_toggled)
+        menu.addSeparator()
+        self.export_bundle_action = menu.addAction(self.tr("Export bundle (USB)…"))
+        self.export_bundle_action.triggered.connect(self._ask_export_bundle)
+        self.import_bundle_action = menu.addAction(self.tr("Import bundle (USB)…"))
+        self.import_bundle_action.triggered.connect(self._ask_import_bundle)
         self.sync_menu = menu
 
     def _on_work_offline_toggled(self, offline: bool) -> None:
@@ -456,6 +461,97 @@ class MainWindow(QMainWindow):
             self.tr("Working offline: every command waits in the outbox until you go back online")
             if offline else self.tr("Back online: sending what waited"), 15_000)
         self.work_offline_toggled.emit(offline)
+
+    # ------------------------------------------------------------------ bundles
+    def _keys_dir(self):
+        return self.services.store.path.parent / "keys"
+
+    def _progress(self, label: str):
+        """A progress dialog for a large bundle (shown after half a second), as a callback."""
+        from PySide6.QtWidgets import QApplication, QProgressDialog
+
+        dialog = QProgressDialog(label, "", 0, 100, self)
+        dialog.setCancelButton(None)  # all or nothing: an import is not stopped half-way
+        dialog.setMinimumDuration(500)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def report(done: int, total: int) -> None:
+            dialog.setMaximum(max(total, 1))
+            dialog.setValue(min(done, max(total, 1)))
+            QApplication.processEvents()
+
+        return dialog, report
+
+    def export_bundle(self, path) -> str:
+        """Write this cache's operations to a signed bundle (sync/bundle.py); returns what
+        happened in words, also shown in the status bar. Raises BundleError/OSError."""
+        from commandcenter.domain.ids import uuid7
+        from commandcenter.store.schema import SCHEMA_VERSION
+        from commandcenter.sync import bundle as bundles
+
+        store = self.services.store
+        keys = bundles.load_keys(self._keys_dir())
+        ops = store.bundle_ops()
+        now = store.clock.now_ms()
+        bundle_id = uuid7(now)
+        dialog, report = self._progress(self.tr("Writing the bundle…"))
+        try:
+            bundles.write_bundle(path, ops, keys, bundle_id=bundle_id, origin_node=store.node_id, epoch=store.epoch,
+                                 schema=SCHEMA_VERSION, created_ms=now, kind="client", progress=report)
+        finally:
+            dialog.close()
+        store.record_bundle_export(bundle_id, str(path), len(ops), keys.id)
+        text = self.tr("Exported %n operation(s) to the bundle", "", len(ops)) + f" {path}"
+        self.statusBar().showMessage(text, 30_000)
+        return text
+
+    def import_bundle(self, path) -> str:
+        """Verify a bundle, then take all of it or nothing; "what changed while you were away"
+        follows in the Sync dock. Raises BundleError or StoreError (nothing changed)."""
+        from commandcenter.sync import bundle as bundles
+
+        store = self.services.store
+        dialog, report = self._progress(self.tr("Importing the bundle…"))
+        try:
+            verified = bundles.read_bundle(path, bundles.load_keys(self._keys_dir()), progress=report)
+            acknowledged = verified.manifest["epoch"] if verified.manifest.get("kind") == "platform" else None
+            result = store.import_ops(verified.ops, bundle_id=verified.bundle_id, origin_node=verified.origin,
+                                      signer=verified.signer, path=str(path), acknowledged_epoch=acknowledged,
+                                      progress=report)
+        finally:
+            dialog.close()
+        if result.new == 0:
+            text = self.tr("Nothing new in the bundle: all %n operation(s) are here already", "", result.known)
+        else:
+            text = self.tr("Imported %n new operation(s) from the bundle", "", result.new) + \
+                f" ({verified.signer}); " + self.tr("%n changed the picture", "", result.applied)
+        self.statusBar().showMessage(text, 60_000)
+        self.services.poke()  # relay them when the link is up
+        return text
+
+    def _ask_export_bundle(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export bundle"), "commandcenter.ccb",
+                                              self.tr("Bundles (*.ccb)"))
+        if not path:
+            return
+        try:
+            self.export_bundle(path)
+        except (ValueError, OSError) as exc:
+            QMessageBox.warning(self, self.tr("Export bundle"), str(exc))
+
+    def _ask_import_bundle(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Import bundle"), "", self.tr("Bundles (*.ccb);;All files (*)"))
+        if not path:
+            return
+        try:
+            self.import_bundle(path)
+        except (ValueError, RuntimeError, OSError) as exc:  # BundleError, StoreError: nothing changed
+            QMessageBox.warning(self, self.tr("Import bundle"), self.tr("The bundle was refused; nothing changed.")
+                                + "\n\n" + str(exc))
 
     def show_sync_dock(self) -> None:
         self._build_lazy("dock_sync")
