@@ -1587,7 +1587,7 @@ Sign for by {accept} · finish by {finish}</source>
     </message>
     <message>
         <location filename="../../commandcenter/ui/main_window.py" line="115"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="497"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="599"/>
         <source>Notices</source>
         <translation>通知</translation>
     </message>
@@ -1673,12 +1673,89 @@ Sign for by {accept} · finish by {finish}</source>
         <translation>离线工作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="490"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="453"/>
+        <source>Export bundle (USB)…</source>
+        <translation>导出U盘包…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="455"/>
+        <source>Import bundle (USB)…</source>
+        <translation>导入U盘包…</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="461"/>
+        <source>Working offline: every command waits in the outbox until you go back online</source>
+        <translation>离线工作：所有操作在发件箱等待，恢复联网后发送</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="462"/>
+        <source>Back online: sending what waited</source>
+        <translation>已恢复联网：正在发送等待的操作</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="497"/>
+        <source>Writing the bundle…</source>
+        <translation>正在写入U盘包…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../commandcenter/ui/main_window.py" line="504"/>
+        <source>Exported %n operation(s) to the bundle</source>
+        <translation><numerusform>已导出 %n 条操作到U盘包</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="514"/>
+        <source>Importing the bundle…</source>
+        <translation>正在导入U盘包…</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../commandcenter/ui/main_window.py" line="524"/>
+        <source>Nothing new in the bundle: all %n operation(s) are here already</source>
+        <translation><numerusform>U盘包中没有新内容：%n 条操作本机均已有</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../commandcenter/ui/main_window.py" line="526"/>
+        <source>Imported %n new operation(s) from the bundle</source>
+        <translation><numerusform>已从U盘包导入 %n 条新操作</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../commandcenter/ui/main_window.py" line="527"/>
+        <source>%n changed the picture</source>
+        <translation><numerusform>其中 %n 条改变了态势</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="535"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="542"/>
+        <source>Export bundle</source>
+        <translation>导出U盘包</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="536"/>
+        <source>Bundles (*.ccb)</source>
+        <translation>U盘包 (*.ccb)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="547"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="553"/>
+        <source>Import bundle</source>
+        <translation>导入U盘包</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="547"/>
+        <source>Bundles (*.ccb);;All files (*)</source>
+        <translation>U盘包 (*.ccb);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="553"/>
+        <source>The bundle was refused; nothing changed.</source>
+        <translation>U盘包被拒绝，未作任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="592"/>
         <source>Seat: {seat}</source>
         <translation>席位：{seat}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="497"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="599"/>
         <source>Notices ({n})</source>
         <translation>通知（{n}）</translation>
     </message>
@@ -2156,219 +2233,219 @@ Sign for by {accept} · finish by {finish}</source>
 <context>
     <name>SyncPanel</name>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="71"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="72"/>
         <source>Made</source>
         <translation>生成时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="71"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="72"/>
         <source>Operation</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="71"/>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="73"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="72"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="74"/>
         <source>Item</source>
         <translation>对象</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="71"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="72"/>
         <source>By</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="71"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="72"/>
         <source>From</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="73"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="74"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="73"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="74"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="73"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="74"/>
         <source>Mine</source>
         <translation>本机值</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="73"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="74"/>
         <source>Theirs</source>
         <translation>平台值</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="74"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="75"/>
         <source>Their author</source>
         <translation>平台值作者</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="74"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="75"/>
         <source>Why</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="77"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="78"/>
         <source>Accept theirs</source>
         <translation>采用平台值</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="80"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="81"/>
         <source>Re-apply mine</source>
         <translation>重新提交本机值</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="100"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="101"/>
         <source>Nothing yet: a summary appears here after the link comes back or a bundle is imported.</source>
         <translation>暂无：链路恢复或导入U盘包后，这里显示期间到达的变化。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="110"/>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="287"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="112"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="291"/>
         <source>While you were away</source>
         <translation>离线期间的变化</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="183"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="187"/>
         <source>this post</source>
         <translation>本机</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="183"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="187"/>
         <source>relayed {node}</source>
         <translation>转发自 {node}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="189"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="193"/>
         <source>Pending ({n})</source>
         <translation>待同步 ({n})</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="206"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="210"/>
         <source>Conflicts ({n})</source>
         <translation>冲突 ({n})</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="217"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="221"/>
         <source>Link: {state}</source>
         <translation>链路：{state}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="218"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="222"/>
         <source>Last sync: {time}</source>
         <translation>上次同步：{time}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="218"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="222"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="219"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="223"/>
         <source>Epoch: {epoch}</source>
         <translation>纪元：{epoch}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="219"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="223"/>
         <source>none yet</source>
         <translation>尚无</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="220"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="224"/>
         <source>This post: {node}</source>
         <translation>本节点：{node}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="226"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="230"/>
         <source>Last error: {error}</source>
         <translation>最近错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="242"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="246"/>
         <source>A status moves only by its actions on the board</source>
         <translation>状态只能通过看板上的操作改变</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="269"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="273"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="283"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="287"/>
         <source>From the imported bundle</source>
         <translation>来自导入的U盘包</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="285"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="289"/>
         <source>While you were away ({duration})</source>
         <translation>离线期间（{duration}）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="289"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="293"/>
         <source>{incidents} incidents, {tasks} tasks, {escalations} escalations, {alarms} alarms</source>
         <translation>事件 {incidents} 起，任务 {tasks} 项，升级 {escalations} 次，告警 {alarms} 条</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="294"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="298"/>
         <source>Incident</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="294"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="298"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="295"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="299"/>
         <source>Escalation</source>
         <translation>升级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="295"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="299"/>
         <source>Alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="296"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="300"/>
         <source>new</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="296"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="300"/>
         <source>changed</source>
         <translation>变更</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="302"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="306"/>
         <source>Open on the board</source>
         <translation>在看板中打开</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="304"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="308"/>
         <source>While you were away ({n})</source>
         <translation>离线期间的变化 ({n})</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="333"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="337"/>
         <source>{d} d {h} h</source>
         <translation>{d} 天 {h} 小时</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="335"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="339"/>
         <source>{h} h {m} min</source>
         <translation>{h} 小时 {m} 分</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="337"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="341"/>
         <source>{m} min</source>
         <translation>{m} 分钟</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/sync_panel.py" line="338"/>
+        <location filename="../../commandcenter/ui/sync_panel.py" line="342"/>
         <source>{s} s</source>
         <translation>{s} 秒</translation>
     </message>
