@@ -66,7 +66,7 @@ class Database:
             try:
                 self._conn = psycopg.connect(str(target), autocommit=True, connect_timeout=10)
             except psycopg.Error as exc:
-                raise DatabaseError(f"cannot connect to {redact(str(target))}: {_first_line(exc)}") from exc
+                raise DatabaseError(f"cannot connect: {_first_line(exc)}") from exc
             self._sql_cache: dict[str, str] = {}
             self.execute = self._pg_execute  # type: ignore[method-assign]
         else:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
 from commandcenter.domain import machines
-from commandcenter.platform.sqldb import Database, DatabaseError, driver_errors, is_postgres_url
+from commandcenter.platform.sqldb import Database, DatabaseError, driver_errors, is_postgres_url, redact
 from commandcenter.domain.commands import CREATE_OPS, Op, report_incident
 from commandcenter.sync.protocol import MAX_HISTORY_SAMPLES, Change, OpResult, PullResponse, Sample, WireOp
 
@@ -128,7 +128,7 @@ class PlatformStorage:
         except (OSError, DatabaseError, *driver_errors()) as exc:
             if conn is not None:
                 conn.close_quietly()
-            name = conn.name if conn is not None else path
+            name = redact(path) if self.postgres else path
             raise StorageError(f"cannot open platform database {name}: {exc}") from exc
         self._lock = threading.RLock()
         self.epoch = epoch
