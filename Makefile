@@ -8,10 +8,12 @@ STAMPS := .stamps
 # need (a real desktop); the VA-API loaders QtMultimedia's FFmpeg opens at run time (without
 # them it warns on every video and the tests fail on Qt warnings). npm (for the Leaflet
 # assets) is checked as a command: a machine may have it from its own Node.js install.
+# postgresql: the tests run the platform on a real PostgreSQL too (tests/pg_fixtures.py).
 # `tools/check_debs.py` finds what is missing here (docs/development.md, "A fresh machine").
 DEBS := fonts-noto-cjk libnss3 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libegl1 libgl1 \
         libfontconfig1 libxcomposite1 libxdamage1 libxrandr2 libxtst6 libasound2 libpulse0 \
-        libva2 libva-drm2 libva-x11-2 libxcb-icccm4 libxcb-keysyms1 libwayland-cursor0 libwayland-egl1
+        libva2 libva-drm2 libva-x11-2 libxcb-icccm4 libxcb-keysyms1 libwayland-cursor0 libwayland-egl1 \
+        postgresql
 
 .PHONY: setup run test bench snapshot translations translations-built bytecode clean
 

@@ -136,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     plat_sub = plat.add_subparsers(dest="platform_command", parser_class=_Parser, required=True)
     serve = plat_sub.add_parser("serve", parents=[common], help="serve the reference platform")
     serve.add_argument("--db", metavar="PATH", help="platform database (default DATA_DIR/platform.db)")
+    serve.add_argument("--database-url", metavar="URL", default=None,
+                       help="postgresql://... instead of a SQLite file (docs/deployment.md)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--scenario", type=_scenario, default=None, help="run the city simulator on this scenario")
@@ -420,8 +422,12 @@ def _audit(args: argparse.Namespace, data: DataDir) -> int:
 def _platform_serve(args: argparse.Namespace, data: DataDir) -> int:
     from commandcenter.platform.server import main as platform_main
 
-    argv = ["--db", str(args.db or data.platform_db), "--host", args.host, "--port", str(args.port),
-            "--speed", str(args.speed)]
+    if args.database_url is not None and args.db is None:
+        where = ["--database-url", args.database_url]
+    else:  # both given: the platform's parser says they exclude each other
+        where = ["--db", str(args.db or data.platform_db)]
+        where += ["--database-url", args.database_url] if args.database_url is not None else []
+    argv = [*where, "--host", args.host, "--port", str(args.port), "--speed", str(args.speed)]
     if args.scenario:
         argv += ["--scenario", str(args.scenario)]
     if args.token:

@@ -37,8 +37,11 @@ class PlatformProcess:
         host: str = "127.0.0.1",
         extra_args: list[str] | None = None,
         demo_user: str | None = None,
+        database_url: str | None = None,
     ) -> None:
+        # with database_url (PostgreSQL), db_path only names where the log files go
         self.db_path = Path(db_path)
+        self.database_url = database_url
         self.scenario = scenario
         self.speed = speed
         self.token = token
@@ -57,7 +60,8 @@ class PlatformProcess:
     def command(self, port: int) -> list[str]:
         cmd = [
             sys.executable, "-m", "commandcenter.platform",
-            "--db", str(self.db_path), "--host", self.host, "--port", str(port),
+            *(["--database-url", self.database_url] if self.database_url else ["--db", str(self.db_path)]),
+            "--host", self.host, "--port", str(port),
             "--speed", str(self.speed),
         ]
         if self.scenario is not None:

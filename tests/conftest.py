@@ -19,7 +19,7 @@ import pytest  # noqa: E402
 from commandcenter.domain.clock import ManualClock  # noqa: E402
 from commandcenter.domain.hooks import Hooks  # noqa: E402
 
-pytest_plugins = ["tests.platform_fixtures"]
+pytest_plugins = ["tests.platform_fixtures", "tests.pg_fixtures"]
 
 
 def pytest_configure(config):

@@ -67,10 +67,27 @@ def small_scenario(tmp_path) -> Path:
     return path
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def platform_db(request, tmp_path) -> str | Path:
+    """A fresh platform database: a SQLite file, or a URL of a new PostgreSQL database
+    (tests/pg_fixtures.py); tests that use it run on both."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return tmp_path / "platform.db"
+
+
+def platform_process(db: str | Path, tmp_path: Path, **kwargs) -> PlatformProcess:
+    """A PlatformProcess on `db` (a file or a postgresql:// URL); logs go to tmp_path."""
+    if isinstance(db, str):
+        return PlatformProcess(tmp_path / "platform.db", database_url=db, **kwargs)
+    return PlatformProcess(db, **kwargs)
+
+
 @pytest.fixture
-def platform_proc(tmp_path):
-    """A started platform without a scenario, on a fresh database; always stopped."""
-    proc = PlatformProcess(tmp_path / "platform.db")
+def platform_proc(tmp_path, platform_db):
+    """A started platform without a scenario, on a fresh database (SQLite, then PostgreSQL);
+    always stopped."""
+    proc = platform_process(platform_db, tmp_path)
     try:
         proc.start()
         yield proc

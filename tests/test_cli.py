@@ -81,6 +81,21 @@ def test_platform_serve_runs_until_sigterm(tmp_path):
         assert proc.wait(15) == 0
 
 
+def test_platform_serve_on_postgresql_writes_no_sqlite_file(tmp_path, pg_url):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "commandcenter", "platform", "serve", "--data-dir", str(tmp_path), "--port", "0",
+         "--database-url", pg_url],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=REPO,
+    )
+    try:
+        line = proc.stdout.readline()
+        assert "platform listening on http://127.0.0.1:" in line, line
+        assert not (tmp_path / "platform.db").exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
+
+
 def test_snapshot_writes_a_populated_png_of_the_demo(tmp_path):
     from PySide6.QtGui import QImage
 

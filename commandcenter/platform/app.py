@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from commandcenter.platform.alarming import AlarmRunner
 from commandcenter.platform.responders import SimulatedCommandRoom
 from commandcenter.platform.simulator import CitySimulator
+from commandcenter.platform.sqldb import ChangeListener
 from commandcenter.platform.storage import sim_incident_id
 from commandcenter.platform.storage import PlatformStorage
 from commandcenter.platform.units import FleetRunner, PositionRow, position_dicts
@@ -396,6 +397,14 @@ def create_app(
                     await run_in_threadpool(lambda: alarms.feed(samples, scenario_anchor=anchor))
                 await run_in_threadpool(report, incidents, int(time.time() * 1000), True)
             task = asyncio.create_task(simulator.run(on_tick))
+        listener = None
+        if storage.postgres:
+            # pushes committed by the OTHER platform processes on the database reach our streams
+            loop = asyncio.get_running_loop()
+            listener = ChangeListener(
+                str(storage.path), lambda seq: loop.call_soon_threadsafe(broadcaster.publish_change, seq)
+            )
+            await run_in_threadpool(listener.start)
         fleet_task = None
         if fleet is not None:
             fleet_task = asyncio.create_task(fleet.run(broadcaster.publish_positions, on_changes))
@@ -403,6 +412,8 @@ def create_app(
             yield
         finally:
             broadcaster.close()
+            if listener is not None:
+                await run_in_threadpool(listener.stop)
             for running in (task, fleet_task):
                 if running is not None:
                     running.cancel()

@@ -22,6 +22,7 @@ import uvicorn
 
 from commandcenter.platform.alarming import AlarmRunner
 from commandcenter.platform.app import create_app
+from commandcenter.platform.sqldb import is_postgres_url, redact
 from commandcenter.platform.storage import PlatformStorage, StorageError
 from commandcenter.platform.units import DEFAULT_UNITS, MAX_UNITS, Fleet, FleetRunner
 
@@ -150,7 +151,13 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser(prog: str = "commandcenter platform serve") -> argparse.ArgumentParser:
     parser = _Parser(prog=prog, description="Run the reference platform (HTTP sync + live stream).")
-    parser.add_argument("--db", required=True, help="platform SQLite file (created if missing)")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--db", help="platform SQLite file (created if missing)")
+    where.add_argument(
+        "--database-url", metavar="URL",
+        help="postgresql://user:password@host:port/database instead of a SQLite file; several "
+        "platform processes may share it (docs/deployment.md)",
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--scenario", help="scenario YAML the city simulator plays")
@@ -208,6 +215,8 @@ def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform 
             parser.error(f"argument --{name.replace('_', '-')}: no such file {value}")
     if args.scenario is not None and not Path(args.scenario).is_file():
         parser.error(f"argument --scenario: no such file {args.scenario}")
+    if args.database_url is not None and not is_postgres_url(args.database_url):
+        parser.error(f"argument --database-url: must start with postgresql://, got {redact(args.database_url)!r}")
     if args.tls_cert:
         import ssl
 
@@ -216,7 +225,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform 
         except (ssl.SSLError, OSError) as exc:
             print(f"{prog}: error: --tls-cert {args.tls_cert} / --tls-key {args.tls_key}: {exc}", file=sys.stderr)
             return 1
-    problem = _unwritable(Path(args.db))
+    problem = _unwritable(Path(args.db)) if args.db is not None else None
     if problem:
         print(f"{prog}: error: cannot use database {args.db}: {problem}", file=sys.stderr)
         return 1
@@ -227,7 +236,7 @@ def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform 
             parser.error("argument --start-at: needs --scenario")
         if args.parent_pid is not None:
             _exit_with_parent(args.parent_pid)
-        serve(args.db, args.host, args.port, args.scenario, args.speed, args.token or None, args.loop,
+        serve(args.database_url or args.db, args.host, args.port, args.scenario, args.speed, args.token or None, args.loop,
               args.start_at, args.units, args.tls_cert, args.tls_key, args.demo_user)
     except StorageError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)

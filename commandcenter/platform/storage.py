@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from commandcenter.domain.commands import Op, report_incident
 from commandcenter.domain import merge
+from commandcenter.domain.commands import Op, report_incident
+from commandcenter.platform.sqldb import Database, DatabaseError, driver_errors, is_postgres_url, redact
 from commandcenter.sync.protocol import MAX_HISTORY_SAMPLES, Change, OpResult, PullResponse, Sample, WireOp
 
 SIM_NODE = "platform-sim"
@@ -50,6 +51,26 @@ _SCHEMA = (
     # pull skips a change superseded by a later one of the same entity
     """CREATE INDEX IF NOT EXISTS changes_entity ON changes(entity, entity_id, server_seq)""",
 )
+# The same tables on PostgreSQL (several platform processes on one database). server_seq is
+# taken as MAX+1 inside the push's advisory lock, so it is gapless and in commit order.
+_PG_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)""",
+    """CREATE TABLE IF NOT EXISTS ops (
+        node_id TEXT NOT NULL, local_seq BIGINT NOT NULL, op_id TEXT NOT NULL,
+        payload_hash TEXT NOT NULL, payload TEXT NOT NULL, result TEXT NOT NULL, reason TEXT,
+        server_seq BIGINT, received_ms BIGINT NOT NULL,
+        PRIMARY KEY (node_id, local_seq))""",
+    """CREATE TABLE IF NOT EXISTS docs (
+        entity TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, version BIGINT NOT NULL,
+        field_hlc TEXT NOT NULL, field_by TEXT, PRIMARY KEY (entity, id))""",
+    """CREATE TABLE IF NOT EXISTS changes (
+        server_seq BIGINT PRIMARY KEY, entity TEXT NOT NULL,
+        entity_id TEXT NOT NULL, doc TEXT NOT NULL, op_id TEXT)""",
+    """CREATE TABLE IF NOT EXISTS samples (
+        indicator TEXT NOT NULL, ts_ms BIGINT NOT NULL, value DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (indicator, ts_ms))""",
+    """CREATE INDEX IF NOT EXISTS changes_entity ON changes(entity, entity_id, server_seq)""",
+)
 
 
 class StorageError(RuntimeError):
@@ -66,27 +87,32 @@ class _Outcome:
 
 class PlatformStorage:
     """One connection, one writer. Safe to call from the server's event loop thread and from
-    a helper thread: a lock serialises every statement."""
+    a helper thread: a lock serialises every statement.
+
+    `path` is a SQLite file, or a postgresql:// URL: then several platform processes may share
+    the database (pushes are serialised by an advisory lock, see sqldb.py)."""
 
     def __init__(self, path: str | Path, sample_retention_ms: int = SAMPLE_RETENTION_MS, *,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
-        self.path = Path(path)
+        self.postgres = is_postgres_url(path)
+        self.path = path if self.postgres else Path(path)
         self.sample_retention_ms = sample_retention_ms
         # Samples are pruned at the first write and then every PRUNE_EVERY_S on this clock
         # (injected in tests). None: never yet. A start time of 0.0 was wrong: monotonic time
         # counts from boot, so a machine up for less than ten minutes never pruned.
         self._monotonic = monotonic
         self._pruned_at: float | None = None
+        conn = None
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA busy_timeout=5000")
-            for statement in _SCHEMA:
+            conn = Database(path)
+            # one writer at a time, also when several processes start on one new database
+            conn.begin_write()
+            for statement in _PG_SCHEMA if conn.postgres else _SCHEMA:
                 conn.execute(statement)
             # a database from before per-field authors (issue 11): additive, like every change
-            if "field_by" not in {r[1] for r in conn.execute("PRAGMA table_info(docs)")}:
+            if conn.postgres:
+                conn.execute("ALTER TABLE docs ADD COLUMN IF NOT EXISTS field_by TEXT")
+            elif "field_by" not in {r[1] for r in conn.execute("PRAGMA table_info(docs)")}:
                 conn.execute("ALTER TABLE docs ADD COLUMN field_by TEXT")
             _add_users_schema(conn)  # issue 11: users, tokens, who pushed each op
             # a database from before the feed kept one row per entity: drop what pull never returns
@@ -94,24 +120,25 @@ class PlatformStorage:
                 "DELETE FROM changes WHERE server_seq NOT IN "
                 "(SELECT MAX(server_seq) FROM changes GROUP BY entity, entity_id)"
             )
-        except (OSError, sqlite3.Error) as exc:
-            raise StorageError(f"cannot open platform database {self.path}: {exc}") from exc
-        self._conn = conn
+            self._conn = conn
+            epoch = self._meta("epoch")
+            if epoch is None:
+                epoch = uuid.uuid4().hex
+                self._set_meta("epoch", epoch)
+            conn.commit()
+        except (OSError, DatabaseError, *driver_errors()) as exc:
+            if conn is not None:
+                conn.close_quietly()
+            name = redact(path) if self.postgres else path
+            raise StorageError(f"cannot open platform database {name}: {exc}") from exc
         self._lock = threading.RLock()
-        epoch = self._meta("epoch")
-        if epoch is None:
-            epoch = uuid.uuid4().hex
-            self._set_meta("epoch", epoch)
         self.epoch = epoch
         self._hlc_wall, self._hlc_counter = self._hlc_from_meta()
 
     # ------------------------------------------------------------------ basics
     def close(self) -> None:
         with self._lock:
-            try:
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                self._conn.close()
+            self._conn.close()
 
     def _meta(self, key: str) -> str | None:
         row = self._conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
@@ -128,7 +155,10 @@ class PlatformStorage:
     def seq(self) -> int:
         """The newest server_seq (0 for an empty feed)."""
         with self._lock:
-            return self._conn.execute("SELECT COALESCE(MAX(server_seq), 0) FROM changes").fetchone()[0]
+            return self._seq_locked()
+
+    def _seq_locked(self) -> int:
+        return self._conn.execute("SELECT COALESCE(MAX(server_seq), 0) FROM changes").fetchone()[0]
 
     def get(self, entity: str, entity_id: str) -> dict | None:
         """The merged document as clients receive it."""
@@ -169,7 +199,7 @@ class PlatformStorage:
         wire format: what a platform bundle carries (platform/bundles.py)."""
         with self._lock:
             rows = self._conn.execute(
-                "SELECT payload FROM ops WHERE result != 'rejected' ORDER BY rowid").fetchall()
+                "SELECT payload FROM ops WHERE result != 'rejected' ORDER BY node_id, local_seq").fetchall()
         return [json.loads(r[0]) for r in rows]
 
     def payload_hashes(self, keys: Sequence[tuple[str, int]]) -> dict[tuple[str, int], str]:
@@ -192,11 +222,20 @@ class PlatformStorage:
         None: the platform's own operations (simulator, escalation), unchecked."""
         results: list[OpResult] = []
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.begin_write()
             try:
+                if self.postgres:
+                    # another process may have stamped later: stay after its clock
+                    wall, counter = self._hlc_from_meta()
+                    self._observe(wall, counter)
+                    before = self._seq_locked()
                 for op in ops:
                     results.append(self._push_one(op, user))
                 self._set_meta("hlc", self._hlc_encode(self._hlc_wall, self._hlc_counter, "platform"))
+                if self.postgres:
+                    after = self._seq_locked()
+                    if after > before:
+                        self._conn.notify_changes(after)
                 self._conn.execute("COMMIT")
             except BaseException:
                 self._conn.execute("ROLLBACK")
@@ -297,18 +336,25 @@ class PlatformStorage:
             "field_hlc=excluded.field_hlc, field_by=excluded.field_by",
             (op.entity, op.entity_id, text, version, _dumps(field_hlc), _dumps(field_by)),
         )
-        cur = self._conn.execute(
-            "INSERT INTO changes(entity, entity_id, doc, op_id) VALUES(?,?,?,?)",
-            (op.entity, op.entity_id, text, op.op_id),
-        )
+        if self.postgres:
+            seq = self._conn.execute(
+                "INSERT INTO changes(server_seq, entity, entity_id, doc, op_id) "
+                "SELECT COALESCE(MAX(server_seq), 0) + 1, ?, ?, ?, ? FROM changes RETURNING server_seq",
+                (op.entity, op.entity_id, text, op.op_id),
+            ).fetchone()[0]
+        else:
+            seq = self._conn.execute(
+                "INSERT INTO changes(entity, entity_id, doc, op_id) VALUES(?,?,?,?)",
+                (op.entity, op.entity_id, text, op.op_id),
+            ).lastrowid
         # the feed keeps the newest document of each entity only: pull never returns an older
         # one, so the table stays as large as the data, not as its history (the history of
         # what was done is in `ops`)
         self._conn.execute(
             "DELETE FROM changes WHERE entity = ? AND entity_id = ? AND server_seq < ?",
-            (op.entity, op.entity_id, cur.lastrowid),
+            (op.entity, op.entity_id, seq),
         )
-        return cur.lastrowid
+        return seq
 
     # -------------------------------------------------------------------- pull
     def pull(self, since: int, limit: int = 500) -> PullResponse:
@@ -349,10 +395,11 @@ class PlatformStorage:
         if not rows:
             return 0
         with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.begin_write()
             try:
                 self._conn.executemany(
-                    "INSERT OR REPLACE INTO samples(indicator, ts_ms, value) VALUES(?,?,?)", rows
+                    "INSERT INTO samples(indicator, ts_ms, value) VALUES(?,?,?) "
+                    "ON CONFLICT(indicator, ts_ms) DO UPDATE SET value=excluded.value", rows
                 )
                 now = self._monotonic()
                 if self._pruned_at is None or now - self._pruned_at > PRUNE_EVERY_S:
@@ -450,6 +497,8 @@ class PlatformStorage:
         """An operation made on the platform itself (the simulator, its simulated seats),
         through the same idempotent push path as any client's."""
         with self._lock:
+            if self.postgres:
+                self._observe(*self._hlc_from_meta())
             local_seq = self._conn.execute(
                 "SELECT COALESCE(MAX(local_seq), 0) + 1 FROM ops WHERE node_id=?", (node_id,)
             ).fetchone()[0]
@@ -474,6 +523,8 @@ class PlatformStorage:
         """Several platform-made operations in ONE transaction (a fleet registering its units,
         a step's status changes): one fsync instead of one per operation."""
         with self._lock:
+            if self.postgres:
+                self._observe(*self._hlc_from_meta())
             first = self._conn.execute(
                 "SELECT COALESCE(MAX(local_seq), 0) + 1 FROM ops WHERE node_id=?", (node_id,)
             ).fetchone()[0]
@@ -533,10 +584,11 @@ def _add_users_schema(conn: Any) -> None:
     from commandcenter.platform.users import USERS_SCHEMA
 
     for statement in USERS_SCHEMA:
-        conn.execute(statement)
-    try:
-        conn.execute("SELECT pushed_by FROM ops WHERE 1=0").fetchall()
-    except Exception:
+        # milliseconds do not fit PostgreSQL's 32-bit INTEGER
+        conn.execute(statement.replace("INTEGER", "BIGINT") if conn.postgres else statement)
+    if conn.postgres:  # (a failed probe would abort PostgreSQL's transaction)
+        conn.execute("ALTER TABLE ops ADD COLUMN IF NOT EXISTS pushed_by TEXT")
+    elif "pushed_by" not in {r[1] for r in conn.execute("PRAGMA table_info(ops)")}:
         conn.execute("ALTER TABLE ops ADD COLUMN pushed_by TEXT")
 
 

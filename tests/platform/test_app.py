@@ -31,9 +31,14 @@ def wire_op(seq: int, entity_id: str = "inc-1", **over) -> dict:
     return op
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory):
-    proc = PlatformProcess(tmp_path_factory.mktemp("platform") / "platform.db")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def platform(request, tmp_path_factory):
+    """The platform on a SQLite file, then on a PostgreSQL database."""
+    where = tmp_path_factory.mktemp("platform") / "platform.db"
+    if request.param == "postgresql":
+        proc = PlatformProcess(where, database_url=request.getfixturevalue("pg_server").create_database())
+    else:
+        proc = PlatformProcess(where)
     proc.start()
     yield proc
     proc.stop()

@@ -24,6 +24,8 @@ def run(argv, capsys) -> tuple[int, str]:
         (["--db", "x.db", "--bogus"], "--bogus"),
         (["--db", "x.db", "--start-at", "60"], "--start-at"),
         (["--db", "x.db", "--start-at", "-5"], "--start-at"),
+        (["--db", "x.db", "--database-url", "postgresql://h/db"], "--database-url"),
+        (["--database-url", "mysql://u:secret@h/db"], "--database-url"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(argv, words, capsys, tmp_path, monkeypatch):
@@ -45,6 +47,16 @@ def test_a_database_that_cannot_be_written_exits_1_naming_the_path(tmp_path, cap
     assert code == 1
     assert len(err.strip().splitlines()) == 1
     assert str(db) in err
+
+
+def test_an_unreachable_postgresql_exits_1_naming_it_without_the_password(capsys, pg_server):
+    url = f"postgresql://cc:s3cret@127.0.0.1:{pg_server.port}/no_such_database"
+
+    code, err = run(["--database-url", url], capsys)
+
+    assert code == 1
+    assert len(err.strip().splitlines()) == 1
+    assert "no_such_database" in err and "s3cret" not in err
 
 
 def test_a_bad_scenario_exits_1_naming_file_and_line_and_creates_no_database(tmp_path, capsys):

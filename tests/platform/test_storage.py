@@ -14,8 +14,9 @@ START_MS = 1_784_080_800_000
 
 
 @pytest.fixture
-def storage(tmp_path):
-    s = PlatformStorage(tmp_path / "platform.db")
+def storage(platform_db):
+    """On SQLite and on PostgreSQL (tests/platform_fixtures.py)."""
+    s = PlatformStorage(platform_db)
     yield s
     s.close()
 

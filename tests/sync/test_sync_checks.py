@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import sqlite3
 
 import pytest
 
@@ -215,11 +214,14 @@ def test_check_4_a_committed_push_whose_answer_is_lost_replayed_3_times_takes_ef
 
 
 def _platform_ops(proc, node_id: str) -> int:
-    conn = sqlite3.connect(f"file:{proc.db_path}?mode=ro", uri=True)
+    """How many operations of `node_id` the platform holds (SQLite or PostgreSQL)."""
+    from commandcenter.platform.storage import PlatformStorage
+
+    storage = PlatformStorage(proc.database_url or proc.db_path)
     try:
-        return conn.execute("SELECT COUNT(*) FROM ops WHERE node_id=?", (node_id,)).fetchone()[0]
+        return storage.op_count(node_id)
     finally:
-        conn.close()
+        storage.close()
 
 
 # ---------------------------------------------------------------- check 6
