@@ -80,27 +80,33 @@ def run_bundle(args: argparse.Namespace, keys_dir: Path, open_store: Callable) -
         return fail(str(exc))
 
 
-def _export(out: Path, since_ms: int | None, keys: bundles.Keys, open_store: Callable) -> int:
+def export_store(store, out: Path, keys: bundles.Keys, since_ms: int | None = None, progress=None) -> dict:
+    """Write the cache's operations to a signed bundle and record the export (command line
+    and window alike); returns the manifest. Raises OSError; a failed write records nothing."""
     from commandcenter.domain.ids import uuid7
     from commandcenter.store.schema import SCHEMA_VERSION
 
+    ops = store.bundle_ops(since_ms)
+    now = store.clock.now_ms()
+    manifest = bundles.write_bundle(
+        out, ops, keys, bundle_id=uuid7(now), origin_node=store.node_id, epoch=store.epoch,
+        schema=SCHEMA_VERSION, created_ms=now, kind="client",
+        progress=progress(len(ops)) if progress is not None else None)
+    store.record_bundle_export(manifest["bundle_id"], str(out), len(ops), keys.id)
+    return manifest
+
+
+def _export(out: Path, since_ms: int | None, keys: bundles.Keys, open_store: Callable) -> int:
     store = open_store()
     try:
-        ops = store.bundle_ops(since_ms)
-        now = store.clock.now_ms()
-        bundle_id = uuid7(now)
-        try:
-            manifest = bundles.write_bundle(
-                out, ops, keys, bundle_id=bundle_id, origin_node=store.node_id, epoch=store.epoch,
-                schema=SCHEMA_VERSION, created_ms=now, kind="client",
-                progress=progress_printer("writing", len(ops)))
-        except OSError as exc:
-            return fail(f"{out}: {exc.strerror or exc}")
-        store.record_bundle_export(bundle_id, str(out), len(ops), keys.id)
+        manifest = export_store(store, out, keys, since_ms, progress=lambda n: progress_printer("writing", n))
+    except OSError as exc:
+        return fail(f"{out}: {exc.strerror or exc}")
     finally:
         store.close()
+    count, bundle_id = manifest["ops"], manifest["bundle_id"]
     nodes = len(manifest["ranges"])
-    print(f"exported {len(ops)} operation{'s' if len(ops) != 1 else ''} of {nodes} node{'s' if nodes != 1 else ''} "
+    print(f"exported {count} operation{'s' if count != 1 else ''} of {nodes} node{'s' if nodes != 1 else ''} "
           f"to {out} (bundle {bundle_id}, signed by key {keys.id})")
     return 0
 

@@ -485,23 +485,16 @@ class MainWindow(QMainWindow):
     def export_bundle(self, path) -> str:
         """Write this cache's operations to a signed bundle (sync/bundle.py); returns what
         happened in words, also shown in the status bar. Raises BundleError/OSError."""
-        from commandcenter.domain.ids import uuid7
-        from commandcenter.store.schema import SCHEMA_VERSION
         from commandcenter.sync import bundle as bundles
+        from commandcenter.sync.bundle_cli import export_store
 
-        store = self.services.store
-        keys = bundles.load_keys(self._keys_dir())
-        ops = store.bundle_ops()
-        now = store.clock.now_ms()
-        bundle_id = uuid7(now)
         dialog, report = self._progress(self.tr("Writing the bundle…"))
         try:
-            bundles.write_bundle(path, ops, keys, bundle_id=bundle_id, origin_node=store.node_id, epoch=store.epoch,
-                                 schema=SCHEMA_VERSION, created_ms=now, kind="client", progress=report)
+            manifest = export_store(self.services.store, path, bundles.load_keys(self._keys_dir()),
+                                    progress=lambda _n: report)
         finally:
             dialog.close()
-        store.record_bundle_export(bundle_id, str(path), len(ops), keys.id)
-        text = self.tr("Exported %n operation(s) to the bundle", "", len(ops)) + f" {path}"
+        text = self.tr("Exported %n operation(s) to the bundle", "", manifest["ops"]) + f" {path}"
         self.statusBar().showMessage(text, 30_000)
         return text
 
