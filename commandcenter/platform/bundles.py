@@ -39,7 +39,9 @@ def import_bundle(storage, verified: bundles.Bundle) -> dict[str, int]:
         if digest is not None and digest != bundles.payload_hash(op):
             raise bundles.BundleError(f"{verified.path}: operation {op['node_id']}:{op['local_seq']} differs from "
                                       f"the one the platform holds under that number; nothing imported")
-    fresh = [WireOp.model_validate(o) for o in ops if (o["node_id"], o["local_seq"]) not in seen]
+    # in causal (hybrid-clock) order, whatever wrote the file: an update pushed before the
+    # relayed create it builds on would be refused as "unknown"
+    fresh = [WireOp.model_validate(o) for o in bundles.order(ops) if (o["node_id"], o["local_seq"]) not in seen]
     counts = {"new": len(fresh), "known": len(ops) - len(fresh)}
     if fresh:
         for result in storage.push(fresh):

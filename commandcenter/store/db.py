@@ -402,11 +402,13 @@ class Store:
 
     # ------------------------------------------------------------------ outbox
     def pending_ops(self, limit: int = 200) -> list[dict]:
-        """Operations not yet acknowledged by the platform, in local_seq order (wire format)."""
+        """Operations not yet acknowledged by the platform (wire format), in causal order: by
+        hybrid-clock stamp, so an operation relayed from another node's bundle (an incident's
+        create) reaches the platform before ours that build on it (its response level) and is
+        never refused as "unknown". A node's own stamps rise with its local_seq, so each node's
+        operations keep their order."""
         rows = self.query(
-            "SELECT * FROM outbox WHERE acked_ms IS NULL ORDER BY node_id = ? DESC, node_id, local_seq LIMIT ?",
-            (self.node_id, limit),
-        )
+            "SELECT * FROM outbox WHERE acked_ms IS NULL ORDER BY hlc, node_id, local_seq LIMIT ?", (limit,))
         return [_wire(r) for r in rows]
 
     def pending_count(self) -> int:

@@ -185,6 +185,11 @@ MIGRATIONS: dict[int, list[str]] = {
             path TEXT, ops INTEGER NOT NULL, applied INTEGER NOT NULL, at_ms INTEGER NOT NULL,
             signer TEXT)""",
     ],
+    10: [
+        # pending operations are pushed in hybrid-clock order (causal: a relayed create before
+        # the updates built on it), read a page at a time
+        "CREATE INDEX outbox_pending_hlc ON outbox(acked_ms, hlc)",
+    ],
 }
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -78,8 +78,9 @@ def test_a_copied_file_takes_a_new_node_id(tmp_path, clock):
     t = Store(tmp_path / "b.db", clock=clock)
     assert t.node_id != node and t.meta("previous_node_id") == node
     report(t, "second")
-    # the copied op keeps its origin; the new one starts the new node's sequence at 1
-    assert [(o["node_id"], o["local_seq"]) for o in t.pending_ops()] == [(t.node_id, 1), (node, 1)]
+    # the copied op keeps its origin; the new one starts the new node's sequence at 1 (pushed
+    # after it, in stamp order)
+    assert [(o["node_id"], o["local_seq"]) for o in t.pending_ops()] == [(node, 1), (t.node_id, 1)]
     t.close()
 
 

@@ -338,3 +338,68 @@ def test_bad_command_lines_exit_2_with_the_option_named(tmp_path, capsys):
     assert code == 1 and "no such file" in err
     code, _, err = cli(capsys, "platform", "bundle", "export", "--out", tmp_path / "p.ccb", "--db", tmp_path / "none.db")
     assert code == 1 and "no platform database there" in err
+
+
+def _node_id(data: Path) -> str:
+    store = Store(data / "cache.db")
+    try:
+        return store.node_id
+    finally:
+        store.close()
+
+
+def _relay_and_raise_the_level(tmp_path, capsys, post: Path) -> tuple[str, Path]:
+    """A post's incident reaches a center client by stick; the center raises its level offline.
+    The center's node id sorts BEFORE the post's, so an order by node would push the center's
+    level ahead of the relayed create it builds on."""
+    center = tmp_path / "center-client"
+    center_node = _node_id(center)  # node ids are UUIDv7: the older cache sorts first
+    incident = post_work(post)
+    assert center_node < _node_id(post)
+    key = public_key(capsys, "bundle", "key", "--data-dir", post)
+    assert cli(capsys, "bundle", "trust", key, "--name", "post-7", "--data-dir", center)[0] == 0
+    assert cli(capsys, "bundle", "export", "--out", tmp_path / "a.ccb", "--data-dir", post)[0] == 0
+    assert cli(capsys, "bundle", "import", tmp_path / "a.ccb", "--data-dir", center)[0] == 0
+    store = Store(center / "cache.db", user="值班长")
+    store.execute(commands.set_response_level(store.get("incident", incident), "1", store.clock.now_ms()))
+    store.close()
+    return incident, center
+
+
+def test_a_relayed_create_reaches_the_platform_before_the_centers_update_built_on_it(tmp_path, capsys, post,
+                                                                                     center_db):
+    """The center pushes the post's operations (relayed) and its own in causal order: its level
+    on the post's incident is applied, not refused as "unknown incident" and lost."""
+    incident, center = _relay_and_raise_the_level(tmp_path, capsys, post)
+    proc = PlatformProcess(center_db)
+    url = proc.start()
+    try:
+        sync(center, url, user="值班长")
+        store = Store(center / "cache.db")
+        results = [r["result"] for r in store.query("SELECT result FROM outbox")]
+        store.close()
+    finally:
+        proc.stop()
+    assert results == ["applied"] * 5
+    storage = PlatformStorage(center_db)
+    try:
+        assert storage.get("incident", incident)["response_level"] == "1"
+    finally:
+        storage.close()
+
+
+def test_the_platform_applies_a_centers_bundle_in_causal_order(tmp_path, capsys, post, center_db):
+    """The same through the platform's bundle import (a bundle is written, and imported, in
+    hybrid-clock order): the relayed create first, then the level."""
+    incident, center = _relay_and_raise_the_level(tmp_path, capsys, post)
+    key = public_key(capsys, "bundle", "key", "--data-dir", center)
+    assert cli(capsys, "platform", "bundle", "trust", key, "--name", "center", "--db", center_db)[0] == 0
+    assert cli(capsys, "bundle", "export", "--out", tmp_path / "c.ccb", "--data-dir", center)[0] == 0
+    code, out, err = cli(capsys, "platform", "bundle", "import", tmp_path / "c.ccb", "--db", center_db)
+    assert code == 0, err
+    assert "imported 5 new operations" in out and "5 applied" in out
+    storage = PlatformStorage(center_db)
+    try:
+        assert storage.get("incident", incident)["response_level"] == "1"
+    finally:
+        storage.close()
