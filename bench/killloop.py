@@ -1,4 +1,5 @@
-"""SYNC.md check 5 as a long run: kill -9 of the client during a write, a push and a pull page,
+"""SYNC.md check 5 as a long run: kill -9 of the client during a write, a push, a pull page
+and a bundle import,
 --cycles times (default 1,000), against the real platform process on 127.0.0.1
 (tests/killloop.py: a forked, pre-imported worker; after each kill integrity_check, every
 reported commit present, the cursor never ahead of the data; at the end one clean session

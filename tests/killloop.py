@@ -1,18 +1,25 @@
-"""SYNC.md check 5: kill -9 of the client during a write, a push and a pull page, many times.
+"""SYNC.md check 5: kill -9 of the client during a write, a push, a pull page and a bundle
+import, many times.
 
 The calling process has imported everything once; each cycle forks a worker (no Python
 start-up per cycle) that opens the same cache file and runs phases in a random order for ever:
-`write` (Store.execute), `push` (SyncEngine._push_all) and `pull` (SyncEngine._pull_all, pages
-of PULL_PAGE_IN_LOOP documents) against the real platform process. The worker reports through a
-pipe "begin PHASE", "end PHASE" and "commit OP_ID" after each committed write, BEFORE the next.
+`write` (Store.execute), `push` (SyncEngine._push_all), `pull` (SyncEngine._pull_all, pages
+of PULL_PAGE_IN_LOOP documents) against the real platform process, and `bundle` (a signed USB
+bundle of a third node, verified and imported as `bundle import` does). The worker reports
+through a pipe "begin PHASE", "end PHASE", "commit OP_ID" after each committed write and
+"imported BUNDLE_ID" after each committed import, BEFORE going on.
 The parent waits until the cycle's target phase has begun, waits a random moment inside it and
 sends SIGKILL. Then, on the file the worker left:
 - `PRAGMA integrity_check` is ok;
 - every write the worker reported committed is in the outbox and its row is in the cache, and
   local_seq is gapless;
 - the cursor is never ahead of the data: every document of the platform's feed at or below the
-  stored cursor is in the cache at that platform version or newer.
-Between cycles a second node (the parent) pushes new incidents, so pulls bring foreign rows.
+  stored cursor is in the cache at that platform version or newer;
+- a bundle import is all or nothing: a bundle the worker reported imported is recorded with
+  every one of its operations in the outbox and their rows in the cache; one it did not has
+  either all of its new operations or none.
+Between cycles a second node (the parent) pushes new incidents, so pulls bring foreign rows,
+and a third (a field post, offline) adds work to the bundle on the stick.
 
 `phases` is the hook for more phases (the lead adds a bundle import): name -> async function
 of a WorkerContext; its name can then be a kill target like the others.
@@ -37,14 +44,17 @@ from commandcenter.domain import commands, integrated
 from commandcenter.domain.clock import ManualClock, SystemClock
 from commandcenter.domain.hooks import Hooks
 from commandcenter.store import Store
+from commandcenter.sync import bundle as bundles
 from commandcenter.sync import engine as engine_module
+from commandcenter.sync.bundle_cli import export_store
 from commandcenter.sync.client import PlatformClient
 from commandcenter.sync.engine import SyncEngine
 
 COMMUNITY = "310101002001"
 PULL_PAGE_IN_LOOP = 3
 # how long after a phase began the kill may come, at most (seconds): about each phase's length
-KILL_WITHIN_S = {"write": 0.003, "push": 0.02, "pull": 0.02}
+KILL_WITHIN_S = {"write": 0.003, "push": 0.02, "pull": 0.02, "bundle": 0.03}
+FIELD_OPS_PER_BUNDLE = 12  # the third node's new operations on each new stick
 
 
 @dataclass
@@ -54,6 +64,7 @@ class WorkerContext:
     rng: random.Random
     say: Callable[[str], None]
     incidents: list[str] = field(default_factory=list)
+    work: Path | None = None  # the loop's folder: stick.ccb and post-keys/ are there
 
 
 async def phase_write(ctx: WorkerContext) -> None:
@@ -77,9 +88,19 @@ async def phase_pull(ctx: WorkerContext) -> None:
     await ctx.engine._pull_all()
 
 
+async def phase_bundle(ctx: WorkerContext) -> None:
+    """`bundle import` of the stick: verify everything, then one all-or-nothing transaction."""
+    stick = bundles.read_bundle(ctx.work / STICK, bundles.load_keys(ctx.work / "post-keys"))
+    ctx.say(f"importing {stick.bundle_id}")
+    ctx.store.import_ops(stick.ops, bundle_id=stick.bundle_id, origin_node=stick.origin, signer=stick.signer,
+                         path=str(ctx.work / STICK))
+    ctx.say(f"imported {stick.bundle_id}")
+
+
 PHASES: dict[str, Callable[[WorkerContext], Awaitable[None]]] = {
-    "write": phase_write, "push": phase_push, "pull": phase_pull,
+    "write": phase_write, "push": phase_push, "pull": phase_pull, "bundle": phase_bundle,
 }
+STICK = "stick.ccb"
 
 
 def _worker(db: Path, url: str, fd: int, seed: int, phases: dict) -> None:
@@ -96,7 +117,7 @@ def _worker(db: Path, url: str, fd: int, seed: int, phases: dict) -> None:
             ids = [r["id"] for r in store.query("SELECT id FROM incidents WHERE hlc LIKE ?",
                                                 (f"%{store.node_id}",))]
             async with PlatformClient(url) as client:
-                ctx = WorkerContext(store, SyncEngine(store, Hooks(), client), rng, say, ids)
+                ctx = WorkerContext(store, SyncEngine(store, Hooks(), client), rng, say, ids, db.parent)
                 names = list(phases)
                 say("ready")
                 while True:
@@ -145,8 +166,11 @@ def platform_feed(url: str) -> list[dict]:
 TABLES = {"incident": "incidents", "log": "log", "task": "tasks"}
 
 
-def check_cache(db: Path, committed: list[tuple[str, str, str]], url: str) -> list[str]:
-    """What check 5 asserts on the file a killed worker left; returns the problems found."""
+def check_cache(db: Path, committed: list[tuple[str, str, str]], url: str,
+                sticks: list[tuple[bundles.Bundle, bool]] = ()) -> list[str]:
+    """What check 5 asserts on the file a killed worker left; returns the problems found.
+    `sticks`: the bundles the worker began importing, each with whether it reported the
+    import committed."""
     problems: list[str] = []
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
@@ -159,6 +183,27 @@ def check_cache(db: Path, committed: list[tuple[str, str, str]], url: str) -> li
                 problems.append(f"committed write {op_id} lost from the outbox")
             elif conn.execute(f"SELECT 1 FROM {TABLES[entity]} WHERE id=?", (entity_id,)).fetchone() is None:
                 problems.append(f"committed write {op_id}: {entity} {entity_id} not in the cache")
+        for stick, reported in sticks:
+            keys = [(o["node_id"], o["local_seq"]) for o in stick.ops]
+            here = [k for k in keys if conn.execute(
+                "SELECT 1 FROM outbox WHERE node_id=? AND local_seq=?", k).fetchone() is not None]
+            mine = conn.execute("SELECT COUNT(*) FROM outbox WHERE origin=?", (f"bundle:{stick.bundle_id}",)).fetchone()[0]
+            recorded = conn.execute("SELECT ops FROM bundles WHERE bundle_id=? AND direction='import'",
+                                    (stick.bundle_id,)).fetchone()
+            if reported and (recorded is None or len(here) != len(keys)):
+                problems.append(f"bundle {stick.bundle_id} reported imported: recorded {recorded}, "
+                                f"{len(here)} of its {len(keys)} operations here")
+            if recorded is None and mine:
+                problems.append(f"bundle {stick.bundle_id} half imported: {mine} operations without its record")
+            if recorded is not None and (recorded[0] != mine or len(here) != len(keys)):
+                problems.append(f"bundle {stick.bundle_id} recorded with {recorded[0]} new operations, "
+                                f"{mine} in the outbox, {len(here)} of {len(keys)} here")
+            if recorded is not None:
+                for o in stick.ops:
+                    if o["entity"] in TABLES and conn.execute(
+                            f"SELECT 1 FROM {TABLES[o['entity']]} WHERE id=?", (o["entity_id"],)).fetchone() is None:
+                        problems.append(f"bundle {stick.bundle_id}: {o['entity']} {o['entity_id']} not in the cache")
+                        break
         seqs = [r[0] for r in conn.execute(
             "SELECT local_seq FROM outbox WHERE node_id=(SELECT value FROM meta WHERE key='node_id') "
             "ORDER BY local_seq")]
@@ -191,6 +236,11 @@ def run_kill_loop(url: str, work: Path, cycles: int, *, seed: int = 5,
     db = work / "post.db"
     Store(db, clock=SystemClock(), user="post").close()  # the file and its node id, once
     other = Store(work / "center.db", clock=ManualClock(1_784_080_800_000), user="center")
+    fieldpost = Store(work / "field.db", clock=SystemClock(), user="field")
+    field_keys = bundles.load_keys(work / "field-keys")
+    bundles.trust(work / "post-keys", "field", field_keys.public_text)
+    post_keys = bundles.load_keys(work / "post-keys")
+    stick = _new_stick(fieldpost, field_keys, post_keys, work)
     targets = list(phases)
     killed_in: Counter = Counter()
     committed_total = 0
@@ -206,6 +256,8 @@ def run_kill_loop(url: str, work: Path, cycles: int, *, seed: int = 5,
                         org_unit=COMMUNITY, lon=121.48, lat=31.23))
                 asyncio.run(_push(other, url))
             target = targets[cycle % len(targets)]
+            if target == "bundle":  # the field post's newer work on the stick
+                stick = _new_stick(fieldpost, field_keys, post_keys, work)
             r, w = os.pipe()
             pid = os.fork()
             if pid == 0:
@@ -228,6 +280,7 @@ def run_kill_loop(url: str, work: Path, cycles: int, *, seed: int = 5,
                                      f"(exit status {status})")
             open_phase = None
             committed = []
+            imported = importing = False
             for line in lines:
                 word, _, rest = line.partition(" ")
                 if word == "begin":
@@ -236,10 +289,13 @@ def run_kill_loop(url: str, work: Path, cycles: int, *, seed: int = 5,
                     open_phase = None
                 elif word == "commit":
                     committed.append(tuple(rest.split(" ")))
+                elif word in ("importing", "imported"):
+                    importing = True
+                    imported = imported or word == "imported"
             killed_in[open_phase or "between"] += 1
             committed_total += len(committed)
             t = time.perf_counter()
-            problems = check_cache(db, committed, url)
+            problems = check_cache(db, committed, url, [(stick, imported)] if importing else [])
             check_s.append(time.perf_counter() - t)
             if problems:
                 raise AssertionError(f"cycle {cycle} (killed in {open_phase}): " + "; ".join(problems[:5]))
@@ -249,6 +305,7 @@ def run_kill_loop(url: str, work: Path, cycles: int, *, seed: int = 5,
         # a last clean session: everything reaches the platform once and comes back
         final = Store(db, clock=SystemClock(), user="post")
         try:
+            final.import_ops(stick.ops, bundle_id=stick.bundle_id, origin_node=stick.origin, signer=stick.signer)
             asyncio.run(_push(final, url, pull=True))
             asyncio.run(_push(other, url, pull=True))
             pending = final.pending_count()
@@ -256,12 +313,16 @@ def run_kill_loop(url: str, work: Path, cycles: int, *, seed: int = 5,
             problems = check_cache(db, [], url)
             feed = platform_feed(url)
             missing = [c for c in feed if c["entity"] in TABLES and final.get(c["entity"], c["entity_id"]) is None]
+            on_platform = {(c["entity"], c["entity_id"]) for c in feed}
+            unrelayed = [o for o in stick.ops if (o["entity"], o["entity_id"]) not in on_platform]
         finally:
             final.close()
     finally:
         other.close()
-    if pending or problems or missing:
-        raise AssertionError(f"after the loop: {pending} pending, {problems[:3]}, {len(missing)} rows missing")
+        fieldpost.close()
+    if pending or problems or missing or unrelayed:
+        raise AssertionError(f"after the loop: {pending} pending, {problems[:3]}, {len(missing)} rows missing, "
+                             f"{len(unrelayed)} of the field post's operations never relayed")
     return {
         "cycles": cycles,
         "killed_in": dict(killed_in),
@@ -270,6 +331,18 @@ def run_kill_loop(url: str, work: Path, cycles: int, *, seed: int = 5,
         "cycle_ms": round(1000 * sum(cycle_s) / len(cycle_s), 1) if cycle_s else 0.0,
         "check_ms": round(1000 * sum(check_s) / len(check_s), 1) if check_s else 0.0,
     }
+
+
+def _new_stick(fieldpost: Store, field_keys: bundles.Keys, post_keys: bundles.Keys, work: Path) -> bundles.Bundle:
+    """The field post (offline) does some more work and writes its whole outbox to the stick,
+    as `bundle export` does; returns the stick as the post will verify it."""
+    for i in range(FIELD_OPS_PER_BUNDLE // 2):
+        op = commands.report_incident(fieldpost.clock.now_ms(), title="前方积水", category="waterlogging",
+                                      severity="IV", org_unit=COMMUNITY, lon=121.46, lat=31.21)
+        fieldpost.execute(op)
+        fieldpost.execute(integrated.write_log(fieldpost.clock.now_ms(), text=f"水深{i}0厘米", incident_id=op.entity_id))
+    export_store(fieldpost, work / STICK, field_keys)
+    return bundles.read_bundle(work / STICK, post_keys)
 
 
 async def _push(store: Store, url: str, pull: bool = False) -> None:
