@@ -10,8 +10,14 @@ the post reconnects to the real platform process on 127.0.0.1 through the real s
   20,000 on loopback); baseline: the platform's storage.pull of the same pages in-process
   (no HTTP, no client cache);
 - conflicts: conflict rows the post got (the center's later decisions win);
-- the same for a USB bundle round trip when bundles are available (bundle_export_s,
-  bundle_import_s on the center and on the platform).
+- the same week by USB bundle instead (post → USB → center → USB → post), on copies taken
+  before the post reconnected: bundle_ops and bundle_mb (the post's signed stick),
+  bundle_export_s (the post writes it), bundle_import_center_s (the center's client verifies
+  and imports it, to relay), bundle_import_platform_s (the platform verifies and imports it:
+  pushes through the same path as online, conflicts counted), platform_export_s (the
+  platform writes everything it holds) and bundle_import_post_s (a new post's cache verifies
+  and imports that); bundle_ops_per_s (the platform's import) beside the online ops_per_s as
+  a ratio.
 One JSON line last.
 """
 from __future__ import annotations
@@ -32,7 +38,11 @@ from commandcenter.domain import commands, integrated  # noqa: E402
 from commandcenter.domain.clock import ManualClock, SystemClock  # noqa: E402
 from commandcenter.domain.hooks import Hooks  # noqa: E402
 from commandcenter.embedded import PlatformProcess  # noqa: E402
+from commandcenter.platform import bundles as platform_bundles  # noqa: E402
 from commandcenter.store import Store  # noqa: E402
+from commandcenter.store.db import ENTITY_TABLES  # noqa: E402
+from commandcenter.sync import bundle as bundles  # noqa: E402
+from commandcenter.sync.bundle_cli import export_store  # noqa: E402
 from commandcenter.sync.client import PlatformClient  # noqa: E402
 from commandcenter.sync.engine import SyncEngine  # noqa: E402
 
@@ -65,19 +75,14 @@ async def _drain(store: Store, url: str, timeout_s: float = 600.0) -> float:
 
 
 async def _pull_everything(store: Store, url: str) -> tuple[int, float]:
-    """The engine's pull path (its page size) into a fresh cache: documents, seconds."""
-    from commandcenter.sync.engine import PULL_PAGE
-
-    n = 0
+    """The engine's pull path (SyncEngine._pull_all: its pages, the next one asked for while
+    this one is applied) into a fresh cache: documents, seconds."""
     started = time.perf_counter()
     async with PlatformClient(url) as client:
-        while True:
-            page = await client.pull(store.cursor, PULL_PAGE)
-            store.apply_pull([c.model_dump() for c in page.changes], page.next, page.epoch)
-            n += len(page.changes)
-            if not page.has_more:
-                break
-    return n, time.perf_counter() - started
+        await SyncEngine(store, Hooks(), client)._pull_all()
+    took = time.perf_counter() - started
+    n = sum(store.conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in ENTITY_TABLES.values())
+    return n, took
 
 
 def _storage_pull_baseline(db: Path) -> tuple[int, float]:
@@ -97,6 +102,74 @@ def _storage_pull_baseline(db: Path) -> tuple[int, float]:
         return n, time.perf_counter() - started
     finally:
         storage.close()
+
+
+def _copy_sqlite(src: Path, dst: Path) -> None:
+    """A consistent copy of a live SQLite file (the backup API), e.g. the running platform's."""
+    import sqlite3
+
+    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
+        a.backup(b)
+    finally:
+        a.close()
+        b.close()
+
+
+def _timed(fn):
+    started = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - started
+
+
+def _bundle_round_trip(work: Path, usb_platform: Path) -> dict:
+    """post.ccb (written before the post reconnected) → the center's client and the platform
+    (a copy from that moment) → the platform's stick → a new post's cache."""
+    from commandcenter.platform.storage import PlatformStorage
+
+    post_keys = bundles.load_keys(work / "post-keys")
+    center_dir, platform_dir = work / "center-keys", platform_bundles.keys_dir(usb_platform)
+    for folder in (center_dir, platform_dir):
+        bundles.trust(folder, "post", post_keys.public_text)
+    platform_keys = bundles.load_keys(platform_dir)
+    bundles.trust(work / "newpost-keys", "center", platform_keys.public_text)
+    stick = work / "post.ccb"
+    # the center's client (a copy of its cache) takes the stick, to relay it
+    _copy_sqlite(work / "center.db", work / "usb-center.db")
+    center = Store(work / "usb-center.db", clock=SystemClock(), user="市指挥中心")
+    try:
+        def center_import():
+            verified = bundles.read_bundle(stick, bundles.load_keys(center_dir))
+            return center.import_ops(verified.ops, bundle_id=verified.bundle_id, origin_node=verified.origin,
+                                     signer=verified.signer)
+        center_result, center_s = _timed(center_import)
+    finally:
+        center.close()
+    storage = PlatformStorage(usb_platform)
+    try:
+        counts, platform_s = _timed(lambda: platform_bundles.import_bundle(
+            storage, bundles.read_bundle(stick, platform_keys)))
+        _, export_s = _timed(lambda: platform_bundles.export_bundle(
+            storage, work / "center.ccb", platform_keys, SystemClock().now_ms()))
+    finally:
+        storage.close()
+    newpost = Store(work / "newpost.db", clock=SystemClock(), user="新前方指挥部")
+    try:
+        def post_import():
+            verified = bundles.read_bundle(work / "center.ccb", bundles.load_keys(work / "newpost-keys"))
+            return newpost.import_ops(verified.ops, bundle_id=verified.bundle_id, origin_node=verified.origin,
+                                      signer=verified.signer, acknowledged_epoch=verified.manifest["epoch"])
+        post_result, post_s = _timed(post_import)
+        incidents = newpost.conn.execute("SELECT COUNT(*) FROM incidents").fetchone()[0]
+    finally:
+        newpost.close()
+    return {
+        "bundle_import_center_s": round(center_s, 2), "center_new": center_result.new,
+        "bundle_import_platform_s": round(platform_s, 2), "platform_results": counts,
+        "bundle_conflicts": counts.get("conflict", 0) + counts.get("merged", 0),
+        "platform_export_s": round(export_s, 2), "center_bundle_mb": round((work / "center.ccb").stat().st_size / 1e6, 2),
+        "bundle_import_post_s": round(post_s, 2), "post_new": post_result.new, "post_incidents": incidents,
+    }
 
 
 def main() -> int:
@@ -148,6 +221,9 @@ def main() -> int:
             row = center.get("incident", iid)
             center.execute(commands.set_response_level(row, "1", center.clock.now_ms()))
         asyncio.run(_drain(center, url))
+        # the same week by USB: the post's stick and the platform as they are now
+        _copy_sqlite(work / "platform.db", work / "usb-platform.db")
+        manifest, export_s = _timed(lambda: export_store(post, work / "post.ccb", bundles.load_keys(work / "post-keys")))
         # reconnect
         drain_s = asyncio.run(_drain(post, url))
         conflicts = post.conn.execute("SELECT COUNT(*) FROM conflicts").fetchone()[0]
@@ -160,6 +236,7 @@ def main() -> int:
     finally:
         platform.stop()
     base_n, base_s = _storage_pull_baseline(work / "platform.db")
+    usb = _bundle_round_trip(work, work / "usb-platform.db")
     fig = {
         "ops": pending,
         "drain_s": round(drain_s, 2),
@@ -171,7 +248,13 @@ def main() -> int:
         "pull_ratio": round((base_n / base_s) / (pulled / pull_s), 2),
         "conflicts": conflicts,
         "results": results,
+        "bundle_ops": manifest["ops"],
+        "bundle_mb": round((work / "post.ccb").stat().st_size / 1e6, 2),
+        "bundle_export_s": round(export_s, 2),
+        **usb,
     }
+    fig["bundle_ops_per_s"] = round(manifest["ops"] / usb["bundle_import_platform_s"])
+    fig["bundle_ratio"] = round(fig["bundle_ops_per_s"] / fig["ops_per_s"], 2)
     print(f"{'figure':<28}{'value':>14}  goal")
     print(f"{'operations made offline':<28}{pending:>14}  {args.days} simulated days, a restart each day")
     print(f"{'drain_s':<28}{fig['drain_s']:>14}  < 60")
@@ -179,6 +262,16 @@ def main() -> int:
     print(f"{'pull_ops_per_s':<28}{fig['pull_ops_per_s']:>14}  >= 20000 ({pulled} documents)")
     print(f"{'  baseline (storage.pull)':<28}{fig['pull_baseline_ops_per_s']:>14}  ratio {fig['pull_ratio']}")
     print(f"{'conflicts':<28}{conflicts:>14}  results {results}")
+    print(f"{'bundle (post → USB)':<28}{fig['bundle_ops']:>14}  operations, {fig['bundle_mb']} MB signed")
+    print(f"{'  bundle_export_s':<28}{fig['bundle_export_s']:>14}")
+    print(f"{'  bundle_import_center_s':<28}{fig['bundle_import_center_s']:>14}  {fig['center_new']} new (to relay)")
+    print(f"{'  bundle_import_platform_s':<28}{fig['bundle_import_platform_s']:>14}  {fig['platform_results']}")
+    print(f"{'  bundle_ops_per_s':<28}{fig['bundle_ops_per_s']:>14}  ratio to online push {fig['bundle_ratio']}")
+    print(f"{'  bundle_conflicts':<28}{fig['bundle_conflicts']:>14}")
+    print(f"{'bundle (center → USB)':<28}{fig['center_bundle_mb']:>14}  MB, everything the platform holds")
+    print(f"{'  platform_export_s':<28}{fig['platform_export_s']:>14}")
+    print(f"{'  bundle_import_post_s':<28}{fig['bundle_import_post_s']:>14}  {fig['post_new']} operations into a "
+          f"new post's cache, {fig['post_incidents']} incidents")
     print(json.dumps(fig, ensure_ascii=False))
     return 0
 

@@ -279,8 +279,8 @@ def create_app(
             limit = _int_param(request, "limit", PULL_LIMIT_DEFAULT, 1, PULL_LIMIT_MAX)
         except _BadParameter as exc:
             return _bad_request(exc)
-        page = await run_in_threadpool(storage.pull, since, limit)
-        return Response(page.model_dump_json(), media_type="application/json")
+        text = await run_in_threadpool(storage.pull_json, since, limit)
+        return Response(text, media_type="application/json")
 
     async def history(request: Request) -> Response:
         # no indicator: all of them (the whole wall in one request)

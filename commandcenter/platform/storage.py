@@ -359,6 +359,34 @@ class PlatformStorage:
     # -------------------------------------------------------------------- pull
     def pull(self, since: int, limit: int = 500) -> PullResponse:
         """Changes after `since` in commit order; `next` is the cursor to ask with next."""
+        rows, has_more = self._pull_rows(since, limit)
+        changes = [
+            Change(seq=r[0], entity=r[1], entity_id=r[2], doc=json.loads(r[3]), op_id=r[4],
+                   field_hlc=json.loads(r[5]) if r[5] else None, field_by=json.loads(r[6]) if r[6] else None)
+            for r in rows
+        ]
+        return PullResponse(
+            epoch=self.epoch,
+            changes=changes,
+            next=changes[-1].seq if changes else since,
+            has_more=has_more,
+        )
+
+    def pull_json(self, since: int, limit: int = 500) -> str:
+        """`pull` as the wire's JSON text, made from the stored documents' own JSON (no
+        parsing and re-encoding of each one: the platform's side of a fast first pull)."""
+        rows, has_more = self._pull_rows(since, limit)
+        enc = json.dumps
+        parts = [
+            f'{{"seq":{r[0]},"entity":{enc(r[1])},"entity_id":{enc(r[2])},"doc":{r[3]},'
+            f'"op_id":{enc(r[4])},"field_hlc":{r[5] or "null"},"field_by":{r[6] or "null"}}}'
+            for r in rows
+        ]
+        nxt = rows[-1][0] if rows else since
+        return (f'{{"epoch":{enc(self.epoch)},"changes":[{",".join(parts)}],"next":{nxt},'
+                f'"has_more":{"true" if has_more else "false"}}}')
+
+    def _pull_rows(self, since: int, limit: int) -> tuple[list, bool]:
         with self._lock:
             # Only the newest document of each entity: an older one is superseded (CouchDB's
             # changes feed). A client far behind gets the current state in fewer pages and
@@ -372,19 +400,7 @@ class PlatformStorage:
                 "WHERE c.server_seq > ? ORDER BY c.server_seq LIMIT ?",
                 (since, limit + 1),
             ).fetchall()
-        has_more = len(rows) > limit
-        rows = rows[:limit]
-        changes = [
-            Change(seq=r[0], entity=r[1], entity_id=r[2], doc=json.loads(r[3]), op_id=r[4],
-                   field_hlc=json.loads(r[5]) if r[5] else None, field_by=json.loads(r[6]) if r[6] else None)
-            for r in rows
-        ]
-        return PullResponse(
-            epoch=self.epoch,
-            changes=changes,
-            next=changes[-1].seq if changes else since,
-            has_more=has_more,
-        )
+        return rows[:limit], len(rows) > limit
 
     # ----------------------------------------------------------------- samples
     def add_samples(self, samples: Iterable[Sample | tuple[str, int, float]]) -> int:

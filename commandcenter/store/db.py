@@ -320,6 +320,45 @@ class Store:
                                 "field_hlc": {k: stamp for k in op.fields}})
         return version
 
+    def _held_ids(self, changes: list[dict]) -> dict[str, set[str]]:
+        """Per table, which of these changes' rows the cache holds already."""
+        wanted: dict[str, list[str]] = {t: [] for t in ENTITY_TABLES.values()}
+        for change in changes:
+            table = ENTITY_TABLES.get(change["entity"])
+            if table is not None:
+                wanted[table].append(change["doc"]["id"])
+        held: dict[str, set[str]] = {t: set() for t in wanted}
+        for table, ids in wanted.items():
+            for k in range(0, len(ids), 500):
+                chunk = ids[k:k + 500]
+                held[table].update(r[0] for r in self.conn.execute(
+                    f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return held
+
+    @staticmethod
+    def _row_values(table: str, fields: dict[str, Any]) -> tuple[tuple[str, ...], list]:
+        """A new row's columns and values (fields without a column of their own in `extra`)."""
+        known = COLUMNS[table]
+        names = [k for k in fields if k in known]
+        values = [fields[k] for k in names]
+        for i, v in enumerate(values):
+            kind = type(v)
+            if kind is dict or kind is list:
+                values[i] = _dumps(v)
+            elif kind is bool:
+                values[i] = int(v)
+        if len(names) < len(fields):
+            names.append("extra")
+            values.append(_dumps({k: v for k, v in fields.items() if k not in known}))
+        return tuple(names), values
+
+    def _insert_rows(self, fresh: dict[tuple[str, tuple[str, ...]], list[list]]) -> None:
+        """Write the batched new rows (by table and column set), and empty the batch."""
+        for (table, names), rows in fresh.items():
+            self.conn.executemany(
+                f"INSERT INTO {table}({','.join(names)}) VALUES({','.join('?' * len(names))})", rows)
+        fresh.clear()
+
     def _write_row(self, table: str, fields: dict[str, Any], insert: bool = False) -> None:
         known = COLUMNS[table]
         cols = {k: _sql_value(v) for k, v in fields.items() if k in known}
@@ -639,36 +678,49 @@ class Store:
         now = self.clock.now_ms()
         self.conn.execute("BEGIN IMMEDIATE")
         try:
+            # one clock advance past the page's newest stamp (what receiving each would leave
+            # behind: a clock past all of them); one lookup per table for the rows we hold;
+            # rows new here inserted in batches (a first pull is nearly all new rows)
+            newest = max((c["doc"].get("hlc") or "" for c in changes), default="")
+            if newest:
+                self.hlc.receive(Timestamp.decode(newest), now)
+            held = self._held_ids(changes)
+            fresh: dict[tuple[str, tuple[str, ...]], list[list]] = {}
             for change in changes:
                 entity, doc = change["entity"], dict(change["doc"])
                 table = ENTITY_TABLES.get(entity)
                 if table is None:
                     continue
-                remote_hlc = doc.get("hlc")
-                if remote_hlc:
-                    self.hlc.receive(Timestamp.decode(remote_hlc), now)
                 server_version = doc.pop("version", None)
                 doc["server_version"] = server_version
                 stamps = change.get("field_hlc") or {}
+                if doc["id"] not in held[table]:
+                    names, values = self._row_values(table, {**doc, "version": 1, "field_hlc": stamps})
+                    fresh.setdefault((table, names), []).append(values)
+                    held[table].add(doc["id"])
+                    touched.setdefault(entity, set()).add(doc["id"])
+                    continue
+                if fresh:  # an entity twice in a page: the first is written before the second is merged
+                    self._insert_rows(fresh)
                 current = self.get(entity, doc["id"])
-                if current is None:
-                    self._write_row(table, {**doc, "version": 1, "field_hlc": stamps}, insert=True)
-                else:
-                    known = current.get("server_version")
-                    if known is not None and server_version is not None and server_version <= known:
-                        continue
-                    if stamps:
-                        self._overwritten(entity, current, doc, stamps, change.get("field_by") or {}, now)
-                    pending = self._pending_fields(entity, doc["id"])
-                    if pending:
-                        mine = self.field_stamps(entity, doc["id"])
-                        for name in pending:
-                            if name in current:
-                                doc[name] = current[name]
-                            if name in mine:
-                                stamps[name] = max(mine[name], stamps.get(name, ""))
-                    self._write_row(table, {**doc, "version": current["version"] + 1, "field_hlc": stamps})
+                if current is None:  # pragma: no cover - held says it is here
+                    raise StoreError(f"{entity} {doc['id']} vanished during a pull")
+                known = current.get("server_version")
+                if known is not None and server_version is not None and server_version <= known:
+                    continue
+                if stamps:
+                    self._overwritten(entity, current, doc, stamps, change.get("field_by") or {}, now)
+                pending = self._pending_fields(entity, doc["id"])
+                if pending:
+                    mine = self.field_stamps(entity, doc["id"])
+                    for name in pending:
+                        if name in current:
+                            doc[name] = current[name]
+                        if name in mine:
+                            stamps[name] = max(mine[name], stamps.get(name, ""))
+                self._write_row(table, {**doc, "version": current["version"] + 1, "field_hlc": stamps})
                 touched.setdefault(entity, set()).add(doc["id"])
+            self._insert_rows(fresh)
             self._set_meta("cursor", str(next_cursor))
             self._set_meta("epoch", epoch)
             self._set_meta("hlc", self.hlc.last.encode())
@@ -994,5 +1046,8 @@ def _detail_json(fields_json: str, note: str, role: str, version: int) -> str:
     return f'{{"fields":{fields_json},"note":{_dumps(note)}{role_part},"version":{int(version)}}}'
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _dumps(v: Any) -> str:
-    return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _ENCODER.encode(v)  # json.dumps with these options, without a new encoder per call

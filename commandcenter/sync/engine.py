@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 BACKOFF_MIN_S = 0.5
 BACKOFF_MAX_S = 5.0
 SAMPLE_FLUSH_S = 0.5
-PULL_PAGE = 500
+PULL_PAGE = 1000  # documents per pull page: the platform's most (PULL_LIMIT_MAX); ~1 MB on a first pull
 # Sample back-fill on every (re)connection: each chart from its own newest sample, at most as
 # far back as the store keeps raw samples (48 h; the platform keeps 7 days). An indicator the
 # cache has never had starts one hour back, so a fresh client is not held up by two days.
@@ -244,15 +244,26 @@ class SyncEngine:
                 return
 
     async def _pull_all(self) -> None:
-        since = self.store.cursor
-        while True:
-            page = await self.client.pull(since, PULL_PAGE)
-            if self._epoch is not None and page.epoch != self._epoch:
-                raise SyncError("the platform changed epoch during a pull")
-            self.store.apply_pull([c.model_dump() for c in page.changes], page.next, page.epoch)
-            since = page.next
-            if not page.has_more:
-                return
+        """Pull every page after the cursor. The next page is asked for while this one is
+        applied (the platform reads it meanwhile); pages are still applied in order, each
+        with its cursor in one transaction, so a cut or a kill leaves the cursor at the last
+        page applied."""
+        ahead = asyncio.ensure_future(self.client.pull(self.store.cursor, PULL_PAGE))
+        try:
+            while True:
+                page = await ahead
+                if self._epoch is not None and page.epoch != self._epoch:
+                    raise SyncError("the platform changed epoch during a pull")
+                if page.has_more:
+                    ahead = asyncio.ensure_future(self.client.pull(page.next, PULL_PAGE))
+                self.store.apply_pull(page.model_dump()["changes"], page.next, page.epoch)
+                if not page.has_more:
+                    return
+        finally:
+            if not ahead.done():
+                ahead.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await ahead
 
     async def _backfill_samples(self) -> None:
         """Fill the gap in every chart (SYNC.md, "Live"), on every (re)connection: each
