@@ -752,6 +752,8 @@ class Store:
             wall = hlc_wall_ms(theirs)
             if op is None or op[1] is None or wall is None or wall >= op[1]:
                 continue  # made after ours was on the platform: an ordinary later edit
+            if self.conn.execute("SELECT 1 FROM conflicts WHERE op_id=? AND field=?", (op[0], name)).fetchone():
+                continue  # the platform refused this field of ours: that conflict is kept already
             self.conn.execute(
                 "INSERT INTO conflicts(entity, entity_id, field, local_value, remote_value, author, at_ms, op_id, kind) "
                 "VALUES(?,?,?,?,?,?,?,?,?)",

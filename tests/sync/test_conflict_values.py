@@ -148,3 +148,36 @@ def test_a_write_applied_first_then_overwritten_by_an_older_made_newer_stamped_o
     asyncio.run(_sync(a, platform_url))
     assert a.get("incident", incident)["response_level"] == "4"
     assert len(open_conflicts(a)) == 1
+
+
+@pytest.fixture
+def own_platform_url(tmp_path):
+    """A platform of its own: the shared one holds later stamps from the other tests."""
+    proc = PlatformProcess(tmp_path / "own-platform.db")
+    try:
+        yield proc.start()
+    finally:
+        proc.stop()
+
+
+def test_a_write_the_platform_refused_is_one_conflict_not_also_an_overwritten_one(tmp_path, own_platform_url):
+    """The loser's push is refused (conflict row with both values); the pull that brings the
+    winner must not count the same decision again as "overwritten": it never was on the platform."""
+    platform_url = own_platform_url
+    a = Store(tmp_path / "a.db", clock=ManualClock(START_MS), user="张三")
+    b = Store(tmp_path / "b.db", clock=ManualClock(START_MS), user="李四")
+    op = commands.report_incident(START_MS, title="积水", category="waterlogging", severity="III",
+                                  org_unit="310101002001", lon=121.47, lat=31.22)
+    a.execute(op)
+    asyncio.run(_sync(a, platform_url))
+    asyncio.run(_sync(b, platform_url))
+    b.clock.advance(5_000)  # b decides first, offline
+    b.execute(commands.set_response_level(b.get("incident", op.entity_id), "3", b.clock.now_ms()))
+    a.clock.advance(10_000)  # a decides later and reaches the platform first
+    a.execute(commands.set_response_level(a.get("incident", op.entity_id), "2", a.clock.now_ms()))
+    asyncio.run(_sync(a, platform_url))
+    b.clock.advance(60_000)  # b's link comes back a minute later
+    asyncio.run(_sync(b, platform_url))
+    assert b.get("incident", op.entity_id)["response_level"] == "2"
+    rows = [c for c in open_conflicts(b) if c.field == "response_level"]
+    assert [(c.mine, c.theirs, c.author) for c in rows] == [("3", "2", "张三")]
