@@ -212,7 +212,7 @@ class PlatformClient:
         return response
 
     async def pull(self, since: int, limit: int = 500) -> PullResponse:
-        # parsed and checked in one pass (pydantic's JSON parser): a full page is ~0.5 MB
+        # parsed and checked in one pass (pydantic's JSON parser): a full first-pull page is ~1 MB
         body = await self._body("GET", "/v1/sync/pull", params={"since": since, "limit": limit})
         return _validate_json(PullResponse, body, "pull", event=False)
 

@@ -262,8 +262,8 @@ class SyncEngine:
         finally:
             if not ahead.done():
                 ahead.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await ahead
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await ahead  # a page asked for and not applied: its error is retrieved, not logged
 
     async def _backfill_samples(self) -> None:
         """Fill the gap in every chart (SYNC.md, "Live"), on every (re)connection: each
