@@ -171,6 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_bundle_parser(sub, common, since_type=iso_time_ms)
 
+    scen = sub.add_parser("scenario", parents=[common], help="scenario and drill script files")
+    scen_sub = scen.add_subparsers(dest="scenario_command", parser_class=_Parser, required=True)
+    check = scen_sub.add_parser("check", parents=[common],
+                                help="validate scenario files; errors name the file, line and field")
+    check.add_argument("files", metavar="FILE", nargs="+")
+
     snap = sub.add_parser("snapshot", parents=[common], help="render the command view headless to PNG")
     snap.add_argument("--out", required=True, metavar="PNG")
     snap.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
@@ -194,6 +200,11 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     if args.command == "audit":  # before ensure(): verifying writes nothing, not even a folder
         return _audit(args, DataDir(args.data_dir))
+    if args.command == "scenario":  # reads only: no data folder is made
+        return _scenario_check(args.files)
+    if (args.command, getattr(args, "import_format", None) or getattr(args, "export_what", None)) in (
+            ("import", "msel"), ("export", "msel")):  # files only: no data folder either
+        return _msel(args)
     try:
         data = DataDir(args.data_dir).ensure()
     except OSError as exc:
@@ -259,6 +270,88 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     return run_client(data, platform_url=args.platform, lang=args.lang, tiles_url=args.tiles_url, seat=args.seat,
                       token=args.platform_token, ca_file=args.ca_file)
+
+
+def _scenario_check(files: list[str]) -> int:
+    """`scenario check FILE...`: each file is read and validated against the catalogue; one
+    line per file, "path:line: field: problem" for a bad one. Exit 1 when any is bad, 2 when a
+    file does not exist."""
+    from commandcenter.catalog import load_catalog
+    from commandcenter.drills.scenario import ScenarioError, format_offset, load_scenario
+
+    missing = [f for f in files if not Path(f).is_file()]
+    if missing:
+        print(f"commandcenter: error: no such scenario file: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    catalog = load_catalog()
+    bad = 0
+    for name in files:
+        try:
+            s = load_scenario(name, catalog)
+        except ScenarioError as exc:
+            print(f"commandcenter: error: {exc}", file=sys.stderr)
+            bad += 1
+            continue
+        what = (f"{len(s.indicators)} indicator curves, {len(s.incidents)} incidents, "
+                f"{format_offset(s.duration_s)}")
+        if s.is_drill:
+            what = (f"drill: {len(s.phases)} phases, {len(s.objectives)} objectives, "
+                    f"{len(s.injects)} injects; " + what)
+        print(f"{name}: ok ({what})")
+    return 1 if bad else 0
+
+
+def _msel(args: argparse.Namespace) -> int:
+    """`export msel DRILL --out CSV` and `import msel CSV --into DRILL [--out NEW]`
+    (drills/msel.py). Exit 2 for a missing file or folder, 1 for bad content; on any error
+    nothing is written."""
+    from commandcenter.catalog import load_catalog
+    from commandcenter.drills.msel import MselError, export_msel, import_msel, write_text_atomic
+    from commandcenter.drills.scenario import ScenarioError, load_scenario
+
+    def fail(message: str, code: int) -> int:
+        print(f"commandcenter: error: {message}", file=sys.stderr)
+        return code
+
+    drill = Path(args.drill if args.command == "export" else args.into)
+    if not drill.is_file():
+        return fail(f"no such drill file: {drill}", 2)
+    out = Path(args.out) if args.out else drill
+    if out.is_dir():
+        return fail(f"--out is a folder: {out}", 2)
+    if not out.resolve().parent.is_dir():
+        return fail(f"--out folder does not exist: {out.parent}", 2)
+    catalog = load_catalog()
+    if args.command == "export":
+        if out.suffix.lower() != ".csv":
+            return fail(f"--out must be a .csv file, got {args.out}", 2)
+        try:
+            scenario = load_scenario(drill, catalog)
+        except ScenarioError as exc:
+            return fail(str(exc), 1)
+        if not scenario.is_drill:
+            return fail(f"{drill}: not a drill (no exercise, phases, objectives, injects): nothing to export", 1)
+        from commandcenter.interop.layers import write_atomic
+
+        try:
+            write_atomic(out.resolve(), export_msel(scenario))
+        except OSError as exc:
+            return fail(f"{out}: {exc.strerror or exc}", 1)
+        print(f"exported {len(scenario.injects)} injects of {drill} to {out}")
+        return 0
+    source = Path(args.file)
+    if not source.is_file():
+        return fail(f"no such MSEL file: {source}", 2)
+    try:
+        text, scenario = import_msel(source.read_bytes(), str(source), drill.read_text(encoding="utf-8"),
+                                     str(drill), catalog)
+        write_text_atomic(out.resolve(), text)
+    except (MselError, ScenarioError) as exc:
+        return fail(str(exc), 1)
+    except (OSError, UnicodeDecodeError) as exc:
+        return fail(f"{drill}: {getattr(exc, 'strerror', None) or exc}", 1)
+    print(f"imported {len(scenario.injects)} injects from {source} into {out}")
+    return 0
 
 
 def _export_situation(args: argparse.Namespace, data: DataDir) -> int:

@@ -55,6 +55,9 @@ COMMANDS = {
     ("platform", "bundle", "import"): ["{t}/b.ccb"],
     ("platform", "bundle", "key"): [],
     ("platform", "bundle", "trust"): ["KEY", "--name", "post-1"],
+    ("scenario", "check"): [str(REPO / "scenarios" / "rainstorm-day.yaml")],
+    ("import", "msel"): ["{t}/m.csv", "--into", "{t}/drill.yaml"],
+    ("export", "msel"): ["{t}/drill.yaml", "--out", "{t}/m.csv"],
 }
 POSITIONS = ("before", "between", "after")
 

@@ -85,6 +85,14 @@ def add_import_parser(subparsers: argparse._SubParsersAction, common_parent: arg
             p.add_argument("--as", dest="cap_as", choices=MODES, default="alarm",
                            help="alarm (default): one alarm in the local cache; incident: report an incident; "
                                 "layer: the warning area only. alarm and incident draw the area too")
+    # run by commandcenter/cli.py (the drill format is drills/'s, which interop does not import)
+    m = formats.add_parser("msel", parents=[common_parent],
+                           help="a MSEL (CSV) as the injects of a drill file (docs/drills.md)")
+    m.add_argument("file", metavar="MSEL.csv")
+    m.add_argument("--into", metavar="DRILL.yaml", required=True,
+                   help="the drill whose injects the rows become (its other sections are kept)")
+    m.add_argument("--out", metavar="FILE.yaml", default=None,
+                   help="write the new drill here (default: rewrite --into in place)")
 
 
 def add_export_parser(subparsers: argparse._SubParsersAction, common_parent: argparse.ArgumentParser) -> None:
@@ -106,6 +114,9 @@ def add_export_parser(subparsers: argparse._SubParsersAction, common_parent: arg
     add_vitals_parsers(what, common_parent)
     # sitrep: run by commandcenter/cli.py with the catalogue and the PDF printer (sitrep.py)
     add_sitrep_parser(what, common_parent)
+    m = what.add_parser("msel", parents=[common_parent], help="a drill's injects as a MSEL (CSV, Excel-ready)")
+    m.add_argument("drill", metavar="DRILL.yaml")
+    m.add_argument("--out", metavar="MSEL.csv", required=True)
     c = what.add_parser("cap", parents=[common_parent], help="an incident as a CAP 1.2 alert (XML)")
     c.add_argument("--incident", metavar="ID", required=True, help="incident id in the local cache")
     c.add_argument("--out", metavar="FILE.xml", required=True)
