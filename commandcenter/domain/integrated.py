@@ -21,7 +21,7 @@ from commandcenter.domain.plans import NAMESPACE, LEVEL_CODES, ResponsePlan, dec
 from commandcenter.domain.sla import MINUTE_MS, pick_template
 
 LOG_KINDS = ("decision", "response_level", "dispatch", "escalation", "report", "supervision", "note")
-NOTICE_KINDS = ("escalation", "report_due", "supervision", "reminder")
+NOTICE_KINDS = ("escalation", "report_due", "supervision", "reminder", "inject")  # inject: a drill's
 REPORT_KINDS = ("initial", "update", "final")  # 初报 续报 终报
 SATISFACTION = ("satisfied", "basically", "unsatisfied")  # 满意 基本满意 不满意
 

@@ -34,6 +34,23 @@ EVENT_KINDS = (
 )
 
 
+_RUN_ID_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
+
+
+def check_run_id(run_id: str) -> str | None:
+    """Why `run_id` cannot name a run (it names a folder too), or None."""
+    if not run_id or len(run_id) > 64 or not set(run_id) <= _RUN_ID_CHARS or run_id[0] in "-.":
+        return f"a run id is 1-64 letters, digits, '-', '_' or '.', not starting with '-' or '.', got {run_id!r}"
+    return None
+
+
+def new_run_id(scenario_id: str, now_ms: int) -> str:
+    """A readable, sortable run id: the drill and the local start time (20261204-1030)."""
+    import time as _time
+
+    return f"{scenario_id}-{_time.strftime('%Y%m%d-%H%M%S', _time.localtime(now_ms / 1000))}"
+
+
 class DrillError(ValueError):
     """A coordinator's command the run cannot take now (the reason names the state)."""
 
@@ -76,7 +93,7 @@ class InjectState:
     def first_response_ms(self) -> int | None:
         return min((r["wall_ms"] for r in self.responses), default=None)
 
-    def response_min(self, speed_of: "DrillRun") -> float | None:
+    def response_min(self) -> float | None:
         """Exercise minutes from the release to the first answer (None: none yet)."""
         if self.released_t_s is None or not self.responses:
             return None

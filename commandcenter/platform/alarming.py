@@ -120,6 +120,12 @@ class AlarmRunner:
                 log.warning("alarm %s %s: %s %s", op.entity_id, op.op, result.result, result.reason)
         return [r.server_seq for r in results if r.result in ("applied", "merged") and r.server_seq]
 
+    def set_time_scale(self, time_scale: float) -> None:
+        """A drill's clock changed speed (or paused: a tiny scale, the city stands still)."""
+        self.time_scale = time_scale
+        self.evaluator.time_scale = time_scale
+        self.slack_s = max(MIN_SLACK_S, 3 * time_scale)
+
     def scenario_s(self, ts_ms: int) -> float | None:
         """The scenario second a sample time stands for (None without a scenario)."""
         if self.scenario_id is None or self._anchor is None:

@@ -48,6 +48,7 @@ from commandcenter.sync.protocol import (
 log = logging.getLogger(__name__)
 
 PING_INTERVAL_S = 2.0
+DRILL_TICK_S = 0.25
 SUBSCRIBER_QUEUE = 256
 PULL_LIMIT_DEFAULT = 500
 PULL_LIMIT_MAX = 1000
@@ -240,14 +241,66 @@ def create_app(
     token: str | None = None,
     fleet: FleetRunner | None = None,
     alarms: AlarmRunner | None = None,
+    drill: Any = None,
 ) -> Starlette:
     """The ASGI app. The simulator and the fleet, when given, run for the app's lifespan;
-    the alarm runner, when given, evaluates every batch of the simulator's samples."""
+    the alarm runner, when given, evaluates every batch of the simulator's samples.
+
+    `drill` (platform/drill_host.py DrillHost): this platform serves a drill run. The
+    simulator then follows the exercise clock instead of the wall clock, no simulated command
+    room answers the incidents (the players do), and /v1/drill serves the run."""
     broadcaster = Broadcaster()
+    drill_run = drill.run_id if drill is not None else None
 
     async def health(request: Request) -> Response:
         seq = await run_in_threadpool(lambda: storage.seq)
-        return JSONResponse({"ok": True, "epoch": storage.epoch, "seq": seq})
+        return JSONResponse({"ok": True, "epoch": storage.epoch, "seq": seq, "drill_run": drill_run})
+
+    def _no_drill() -> JSONResponse:
+        return JSONResponse({"error": "this platform serves no drill (it is a live platform)"}, status_code=404)
+
+    async def drill_state(request: Request) -> Response:
+        if drill is None:
+            return _no_drill()
+        return JSONResponse(await run_in_threadpool(drill.state))
+
+    async def drill_events(request: Request) -> Response:
+        if drill is None:
+            return _no_drill()
+        try:
+            since = _int_param(request, "since", 0, 0, 2**62)
+        except _BadParameter as exc:
+            return _bad_request(exc)
+        return JSONResponse({"run_id": drill_run, "events": await run_in_threadpool(drill.events, since)})
+
+    async def drill_command(request: Request) -> Response:
+        """A coordinator's or evaluator's command: the command room's roles (commander,
+        dispatcher) and an open platform's anyone; seats, field posts and observers are
+        players or watchers, not controllers."""
+        from commandcenter.drills.run import DrillError
+
+        if drill is None:
+            return _no_drill()
+        user = getattr(request.state, "user", None)
+        if user is not None and user.role not in ("commander", "dispatcher"):
+            return JSONResponse({"error": f"forbidden: a {user.role} does not control the exercise"}, status_code=403)
+        try:
+            body = json.loads(await request.body() or b"null")
+        except ValueError:
+            return JSONResponse({"error": "the body is not JSON"}, status_code=400)
+        if not isinstance(body, dict):
+            return JSONResponse({"error": "the body must be a JSON object with an action"}, status_code=400)
+        name = user.name if user is not None else str(body.pop("by", "") or "coordinator")
+        body.pop("by", None)
+        try:
+            seqs = await run_in_threadpool(drill.command, body, name)
+        except DrillError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=409)
+        if seqs:
+            broadcaster.publish_change(max(seqs))
+        if alarms is not None:
+            alarms.set_time_scale(drill.time_scale())
+        return JSONResponse(await run_in_threadpool(drill.state))
 
     async def push(request: Request) -> Response:
         body = await request.body()
@@ -319,6 +372,7 @@ def create_app(
             seq=await run_in_threadpool(lambda: storage.seq),
             scenario=simulator.scenario.id if simulator else None,
             scenario_time_ms=simulator.scenario_time_ms if simulator else None,
+            drill_run=drill_run,
         )
         return StreamingResponse(
             _events(broadcaster, sub, hello),
@@ -328,7 +382,7 @@ def create_app(
 
     room = (
         SimulatedCommandRoom(storage, simulator.catalog, seed=simulator.scenario.id, time_scale=simulator.speed)
-        if simulator is not None and simulator.catalog is not None
+        if simulator is not None and simulator.catalog is not None and drill is None
         else None
     )
 
@@ -377,6 +431,32 @@ def create_app(
             # One bad tick (a full disk, a locked file) must not end the simulation.
             log.exception("simulator tick failed")
 
+    async def _drill_loop() -> None:
+        """The drill city follows the exercise clock: every tick the simulator is brought to
+        the run's time (which stands still while paused, jumps on a seek), then the run
+        releases what is due and reads the players' receipts and answers."""
+        assert simulator is not None and drill is not None
+        for seq in await run_in_threadpool(drill.catch_up):
+            broadcaster.publish_change(seq)
+        next_samples = 0.0
+        while True:
+            try:
+                if time.monotonic() >= next_samples:  # the city: a sample a second
+                    next_samples = time.monotonic() + simulator.interval_s
+                    if alarms is not None:
+                        alarms.set_time_scale(drill.time_scale())
+                    t_s = drill.run.t_s(int(time.time() * 1000))
+                    samples, incidents = simulator.advance_to(t_s)
+                    await on_tick(samples, incidents)
+                # the exercise: four times a second, so an inject is released within 15
+                # exercise seconds of its time even at 60x
+                seqs = await run_in_threadpool(drill.step)
+                if seqs:
+                    broadcaster.publish_change(max(seqs))
+            except Exception:
+                log.exception("drill tick failed")
+            await asyncio.sleep(DRILL_TICK_S)
+
     def on_changes(seqs: list[int]) -> None:
         """The fleet committed resource documents (registration, status changes)."""
         if seqs:
@@ -396,7 +476,10 @@ def create_app(
                     anchor = (samples[-1].ts_ms + 1000, simulator.t_s)
                     await run_in_threadpool(lambda: alarms.feed(samples, scenario_anchor=anchor))
                 await run_in_threadpool(report, incidents, int(time.time() * 1000), True)
-            task = asyncio.create_task(simulator.run(on_tick))
+            if drill is not None:
+                task = asyncio.create_task(_drill_loop())
+            else:
+                task = asyncio.create_task(simulator.run(on_tick))
         listener = None
         if storage.postgres:
             # pushes committed by the OTHER platform processes on the database reach our streams
@@ -430,6 +513,9 @@ def create_app(
             Route("/v1/stream", stream, methods=["GET"]),
             Route("/v1/history", history, methods=["GET"]),
             Route("/v1/positions", positions, methods=["GET"]),
+            Route("/v1/drill", drill_state, methods=["GET"]),
+            Route("/v1/drill/events", drill_events, methods=["GET"]),
+            Route("/v1/drill/command", drill_command, methods=["POST"]),
         ],
         middleware=middleware,
         lifespan=lifespan,
@@ -439,6 +525,7 @@ def create_app(
     app.state.broadcaster = broadcaster
     app.state.fleet = fleet
     app.state.alarms = alarms
+    app.state.drill = drill
     return app
 
 

@@ -65,6 +65,7 @@ def serve(
     tls_cert: str | Path | None = None,
     tls_key: str | Path | None = None,
     demo_user: str | None = None,
+    drill_run: str | None = None,
 ) -> None:
     """Serve until SIGTERM or SIGINT (blocking). Raises StorageError when the database cannot
     be opened and ScenarioError/CatalogError for a bad scenario, before anything is written.
@@ -80,7 +81,12 @@ def serve(
 
         catalog = load_catalog()
         scenario = load_scenario(scenario_path, catalog)
-        simulator = CitySimulator(scenario, catalog, speed=speed, loop=loop, start_at_s=start_at_s)
+        if drill_run is not None and not scenario.is_drill:
+            raise ValueError(f"{scenario_path}: not a drill (no exercise, phases, objectives, injects): "
+                             "--drill needs a drill file")
+        # a drill's city shows every indicator of the catalogue (the script curves some)
+        simulator = CitySimulator(scenario, catalog, speed=speed, loop=loop and drill_run is None,
+                                  start_at_s=start_at_s, fill_from_catalog=drill_run is not None)
     if units is None:
         units = DEFAULT_UNITS if simulator is not None else 0
     fleet_units = None
@@ -90,8 +96,13 @@ def serve(
         catalog = catalog or load_catalog()
         seed = simulator.scenario.id if simulator is not None else "demo"
         fleet_units = Fleet(catalog, units, seed=seed)
-    storage = PlatformStorage(db_path)
+    storage = PlatformStorage(db_path, drill_run=drill_run)
     try:
+        drill = None
+        if drill_run is not None:
+            from commandcenter.platform.drill_host import DrillHost
+
+            drill = DrillHost(storage, simulator.scenario, catalog, drill_run)
         if demo_user:
             _print_demo_token(storage, demo_user)
         runner = FleetRunner(fleet_units, storage, speed=speed) if fleet_units is not None else None
@@ -102,7 +113,7 @@ def serve(
             if simulator is not None and simulator.catalog is not None
             else None
         )
-        app = create_app(storage, simulator, token=token, fleet=runner, alarms=alarms)
+        app = create_app(storage, simulator, token=token, fleet=runner, alarms=alarms, drill=drill)
         config = uvicorn.Config(
             app,
             host=host,
@@ -182,6 +193,11 @@ def build_parser(prog: str = "commandcenter platform serve") -> argparse.Argumen
     )
     parser.add_argument("--tls-cert", metavar="FILE", default=None, help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--tls-key", metavar="FILE", default=None, help="the certificate's private key (PEM)")
+    parser.add_argument(
+        "--drill", metavar="RUN", default=None,
+        help="serve drill run RUN of the --scenario drill on its own --db (docs/drills.md): the "
+        "city follows the exercise clock, /v1/drill serves the run",
+    )
     # the embedded demo: make (or renew) user NAME, a commander, and print its token to stdout
     parser.add_argument("--demo-user", metavar="NAME", default=None, help=argparse.SUPPRESS)
     return parser
@@ -234,10 +250,22 @@ def main(argv: Sequence[str] | None = None, prog: str = "commandcenter platform 
             parser.error(f"argument --start-at: must be a non-negative number, got {args.start_at}")
         if args.start_at and args.scenario is None:
             parser.error("argument --start-at: needs --scenario")
+        if args.drill is not None:
+            from commandcenter.drills.run import check_run_id
+
+            problem = check_run_id(args.drill)
+            if problem:
+                parser.error(f"argument --drill: {problem}")
+            if args.scenario is None:
+                parser.error("argument --drill: needs --scenario (the drill file)")
+            if args.database_url is not None:
+                parser.error("argument --drill: a drill runs on its own SQLite file (--db)")
+            if args.start_at:
+                parser.error("argument --start-at: a drill starts where its clock is (seek in the console)")
         if args.parent_pid is not None:
             _exit_with_parent(args.parent_pid)
         serve(args.database_url or args.db, args.host, args.port, args.scenario, args.speed, args.token or None, args.loop,
-              args.start_at, args.units, args.tls_cert, args.tls_key, args.demo_user)
+              args.start_at, args.units, args.tls_cert, args.tls_key, args.demo_user, args.drill)
     except StorageError as exc:
         print(f"{prog}: error: {exc}", file=sys.stderr)
         return 1

@@ -89,6 +89,17 @@ class CitySimulator:
         self.t_s = t
         return self._samples(t), due
 
+    def advance_to(self, t_s: float) -> tuple[list[Sample], list[ScenarioIncident]]:
+        """Bring the scenario to offset `t_s` (a drill's exercise clock): forward reports the
+        incidents due on the way; back only moves the curves (what happened stays reported)."""
+        t = min(max(0.0, t_s), self.scenario.duration_s)
+        if t >= self.t_s:
+            samples, due = self.step(t - self.t_s)
+            return (samples or self._samples(self.t_s)), due
+        self.t_s = t
+        self.finished = False
+        return self._samples(t), []
+
     def preroll(self, max_history_s: float = 600.0) -> tuple[list[Sample], list[ScenarioIncident]]:
         """Jump to `start_at_s` as if the scenario had been running at `speed` until now.
 

@@ -32,6 +32,11 @@ SAMPLE_RETENTION_MS = 7 * 24 * 3_600_000
 PRUNE_EVERY_S = 600
 
 
+# a drill run's recording (drills/run.py events), in both databases
+_DRILL_EVENTS = """CREATE TABLE IF NOT EXISTS drill_events (
+    run_id TEXT NOT NULL, seq INTEGER NOT NULL, wall_ms BIGINT NOT NULL, event TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq))"""
+
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)""",
     """CREATE TABLE IF NOT EXISTS ops (
@@ -93,8 +98,12 @@ class PlatformStorage:
     the database (pushes are serialised by an advisory lock, see sqldb.py)."""
 
     def __init__(self, path: str | Path, sample_retention_ms: int = SAMPLE_RETENTION_MS, *,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, drill_run: str | None = None) -> None:
+        """`drill_run`: serve the drill database of that run (docs/drills.md). A drill
+        database is never opened as a live one, a live one (with data) never as a drill's,
+        and every document it holds is marked mode "drill" with the run id."""
         self.postgres = is_postgres_url(path)
+        self.drill_run = drill_run
         self.path = path if self.postgres else Path(path)
         self.sample_retention_ms = sample_retention_ms
         # Samples are pruned at the first write and then every PRUNE_EVERY_S on this clock
@@ -121,6 +130,14 @@ class PlatformStorage:
                 "(SELECT MAX(server_seq) FROM changes GROUP BY entity, entity_id)"
             )
             self._conn = conn
+            conn.execute(_DRILL_EVENTS)
+            problem = self._drill_problem(drill_run)
+            if problem is not None:
+                conn.execute("ROLLBACK")
+                conn.close_quietly()
+                raise StorageError(f"{redact(path) if self.postgres else path}: {problem}")
+            if drill_run is not None:
+                self._set_meta("drill_run", drill_run)
             epoch = self._meta("epoch")
             if epoch is None:
                 epoch = uuid.uuid4().hex
@@ -134,6 +151,50 @@ class PlatformStorage:
         self._lock = threading.RLock()
         self.epoch = epoch
         self._hlc_wall, self._hlc_counter = self._hlc_from_meta()
+
+    def _drill_problem(self, drill_run: str | None) -> str | None:
+        if drill_run is not None and self.postgres:
+            return "a drill runs on its own SQLite file (--db), not on a shared PostgreSQL database"
+        run = self._meta("drill_run")
+        if drill_run is None and run is not None:
+            return f"the drill database of run {run}: a live platform does not serve it"
+        if drill_run is not None and run is None and self._conn.execute("SELECT COUNT(*) FROM ops").fetchone()[0]:
+            return "a live platform database: a drill never runs on it (live and drill never share a database)"
+        if drill_run is not None and run is not None and run != drill_run:
+            return f"holds drill run {run}, not {drill_run}"
+        return None
+
+    # ------------------------------------------------------------------ drill runs
+    def drill_events(self, run_id: str) -> list[dict]:
+        """The recorded events of a drill run, in order (drills/run.py RunEvent dicts)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT event FROM drill_events WHERE run_id=? ORDER BY seq", (run_id,)).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def add_drill_events(self, run_id: str, events: Sequence[dict]) -> None:
+        """Append events, all or none (a run's recording never has a hole)."""
+        if not events:
+            return
+        with self._lock:
+            self._conn.begin_write()
+            try:
+                for e in events:
+                    self._conn.execute("INSERT INTO drill_events(run_id, seq, wall_ms, event) VALUES(?,?,?,?)",
+                                       (run_id, int(e["seq"]), int(e["wall_ms"]), _dumps(e)))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def ops_after(self, rowid: int, limit: int = 1000) -> list[tuple[int, dict, str]]:
+        """Operations taken (not refused) after storage row `rowid`, oldest first, as
+        (rowid, wire op, result): what a drill's host reads for read receipts and answers."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT rowid, payload, result FROM ops WHERE rowid > ? AND result != 'rejected' "
+                "ORDER BY rowid LIMIT ?", (rowid, limit)).fetchall()
+        return [(r[0], json.loads(r[1]), r[2]) for r in rows]
 
     # ------------------------------------------------------------------ basics
     def close(self) -> None:
@@ -326,6 +387,8 @@ class PlatformStorage:
         return {n: merge.winner(n, doc, field_hlc, field_by) for n in names if n in doc} or None
 
     def _commit_doc(self, op: WireOp, doc: dict, version: int, field_hlc: dict, field_by: dict) -> int:
+        if self.drill_run is not None:  # whoever wrote it, a drill's document says so
+            doc["mode"], doc["run_id"] = "drill", self.drill_run
         version += 1
         doc["version"] = version
         doc["hlc"] = max(doc.get("hlc") or "", op.hlc)

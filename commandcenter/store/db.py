@@ -110,6 +110,12 @@ class StoreError(RuntimeError):
     pass
 
 
+def _as_drill(op: Op, run_id: str | None) -> Op:
+    from dataclasses import replace
+
+    return replace(op, fields={**op.fields, "mode": "drill", "run_id": run_id})
+
+
 class Store:
     def __init__(
         self,
@@ -119,7 +125,17 @@ class Store:
         hooks: Hooks | None = None,
         user: str = "local",
         seat: Seat | None = None,
+        mode: str = "live",
+        run_id: str | None = None,
     ) -> None:
+        """`mode` "drill" (with the run's id) opens a drill database: live and drill never
+        share a file (ARCHITECTURE.md), so a live store refuses a drill file and a drill store
+        refuses a live one or another run's, and every record a drill store creates carries
+        mode "drill" and the run id."""
+        if mode not in ("live", "drill") or (mode == "drill") != bool(run_id):
+            raise ValueError("mode is live (no run id) or drill (with its run id)")
+        self.mode = mode
+        self.run_id = run_id
         self.path = Path(path)
         self.clock = clock or SystemClock()
         self.hooks = hooks
@@ -136,6 +152,11 @@ class Store:
         self.conn = conn
         self._db = None
         self._migrate()
+        try:
+            self._check_mode()
+        except StoreError:
+            conn.close()
+            raise
         self.node_id = self._ensure_node_id()
         last = self._meta("hlc")
         self.hlc = HybridClock(self.node_id, Timestamp.decode(last) if last else None)
@@ -168,6 +189,21 @@ class Store:
             except BaseException:
                 self.conn.execute("ROLLBACK")
                 raise
+
+    def _check_mode(self) -> None:
+        """The file's mode and run, written on first open (a cache from before drills is live)."""
+        mode, run = self._meta("db_mode"), self._meta("drill_run")
+        if mode is None:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._set_meta("db_mode", self.mode)
+            self._set_meta("drill_run", self.run_id)
+            self.conn.execute("COMMIT")
+            return
+        if mode != self.mode:
+            raise StoreError(f"{self.path} is a {mode} database{f' (drill run {run})' if run else ''}: "
+                             f"a {self.mode} client does not open it (live and drill never share a file)")
+        if mode == "drill" and run != self.run_id:
+            raise StoreError(f"{self.path} holds drill run {run}, not {self.run_id}")
 
     def _ensure_node_id(self) -> str:
         """A node id per database FILE: a copied file detects the copy and takes a new one."""
@@ -239,6 +275,8 @@ class Store:
         given, runs inside the same transaction after the operations (e.g. marking the conflict
         a re-applied value settles), so both are written or neither."""
         ops = [ops] if isinstance(ops, Op) else list(ops)
+        if self.mode == "drill":  # every record made in a drill says so, and which run
+            ops = [_as_drill(op, self.run_id) if op.op in CREATE_OPS else op for op in ops]
         user = user or self.user
         seat = seat or self.seat
         now = self.clock.now_ms()

@@ -159,6 +159,10 @@ class SyncEngine:
         reader = asyncio.ensure_future(self._read_stream(self._events))
         try:
             hello = await self._hello()
+            refused = mode_mismatch(getattr(self.store, "mode", "live"), getattr(self.store, "run_id", None),
+                                    hello.drill_run)
+            if refused:
+                raise SyncError(refused)
             self._epoch = hello.epoch
             if self.store.epoch is not None and self.store.epoch != hello.epoch:
                 # Restored from an older backup or replaced: push again what the old epoch
@@ -405,3 +409,15 @@ def _int_or_none(text: str | None) -> int | None:
     except ValueError:
         return None
 
+
+
+def mode_mismatch(mode: str, run_id: str | None, platform_run: str | None) -> str | None:
+    """Why this cache must not sync with that platform: a live cache never talks to a drill
+    platform, a drill cache only to its own run's (ARCHITECTURE.md, modes and isolation)."""
+    if mode == "live" and platform_run is not None:
+        return f"the platform serves drill run {platform_run}: a live cache does not sync with a drill"
+    if mode == "drill" and platform_run is None:
+        return f"the platform is a live one: drill run {run_id} does not sync with it"
+    if mode == "drill" and platform_run != run_id:
+        return f"the platform serves drill run {platform_run}, this cache holds run {run_id}"
+    return None

@@ -100,6 +100,7 @@ class Hello(BaseModel):
     protocol: int = PROTOCOL_VERSION
     scenario: str | None = None
     scenario_time_ms: int | None = None
+    drill_run: str | None = None  # a drill platform's run (docs/drills.md); None: live
 
 
 class Position(BaseModel):

@@ -248,6 +248,7 @@ _NOTICE_KIND = {
     "report_due": QT_TRANSLATE_NOOP("Labels", "Report overdue"),
     "supervision": QT_TRANSLATE_NOOP("Labels", "Supervision"),
     "reminder": QT_TRANSLATE_NOOP("Labels", "Reminder"),
+    "inject": QT_TRANSLATE_NOOP("Labels", "Exercise inject"),
 }
 _SATISFACTION = {
     "satisfied": QT_TRANSLATE_NOOP("Labels", "Satisfied"),

@@ -76,7 +76,7 @@ def test_an_inject_is_acknowledged_answered_and_completed(drill):
     run.respond("INJ-001", T0 + 301_000, op="incident.set_response_level", by="commander", entity_id="i1")
     st = run.injects["INJ-001"]
     assert st.state == "acknowledged" and st.acknowledged_by == "water-seat"
-    assert len(st.responses) == 1 and st.response_min(run) == pytest.approx(3.0)  # T+4 min - T+1 min
+    assert len(st.responses) == 1 and st.response_min() == pytest.approx(3.0)  # T+4 min - T+1 min
     run.complete("INJ-001", "met", T0 + 400_000, by="评估员", text="in time")
     assert (st.state, st.outcome, st.notes[-1]["text"]) == ("completed", "met", "in time")
     with pytest.raises(DrillError, match="outcome must be one of"):
