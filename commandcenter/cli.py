@@ -12,7 +12,8 @@ from pathlib import Path
 from commandcenter.paths import DataDir, scenarios_dir
 
 DEFAULT_SCENARIO = "rainstorm-day.yaml"
-VIEWS = ("all", "map", "vitals", "board", "sync")
+VIEWS = ("all", "map", "vitals", "board", "sync", "drill")
+DEFAULT_DRILL = "drill-flood.yaml"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -171,6 +172,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_bundle_parser(sub, common, since_type=iso_time_ms)
 
+    drill = sub.add_parser("drill", parents=[common], help="run a drill, or join one as a seat (docs/drills.md)")
+    drill_sub = drill.add_subparsers(dest="drill_command", parser_class=_Parser, required=True)
+    drun = drill_sub.add_parser("run", parents=[common, client],
+                                help="the drill platform and the coordinator's client on the run's own databases")
+    drun.add_argument("file", metavar="FILE", help="a drill file (scenarios/drill-*.yaml)")
+    drun.add_argument("--run", metavar="ID", default=None,
+                      help="the run id (default: the drill and the start time); an existing run is resumed")
+    drun.add_argument("--port", type=int, default=0, help="drill platform port (default: a free one)")
+    drun.add_argument("--host", default="127.0.0.1",
+                      help="address the drill platform listens on (0.0.0.0 for seats on other machines)")
+    djoin = drill_sub.add_parser("join", parents=[common, client], help="a player's seat on a running drill")
+    djoin.add_argument("url", metavar="URL", help="the drill platform (printed by drill run)")
+
     scen = sub.add_parser("scenario", parents=[common], help="scenario and drill script files")
     scen_sub = scen.add_subparsers(dest="scenario_command", parser_class=_Parser, required=True)
     check = scen_sub.add_parser("check", parents=[common],
@@ -248,9 +262,11 @@ def main(argv: list[str] | None = None) -> int:
             size=args.size,
             view=args.view,
             seconds=args.seconds,
-            scenario=args.scenario or scenarios_dir() / DEFAULT_SCENARIO,
+            scenario=args.scenario or scenarios_dir() / (DEFAULT_DRILL if args.view == "drill" else DEFAULT_SCENARIO),
             lang=args.lang,
         )
+    if args.command == "drill":
+        return _drill(args, data)
     if args.command == "demo":
         from commandcenter.ui.app import run_demo
 
@@ -270,6 +286,61 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     return run_client(data, platform_url=args.platform, lang=args.lang, tiles_url=args.tiles_url, seat=args.seat,
                       token=args.platform_token, ca_file=args.ca_file)
+
+
+def _drill(args: argparse.Namespace, data: DataDir) -> int:
+    """`drill run FILE` and `drill join URL`: checked before any window or process starts;
+    exit 2 for a bad argument, 1 for a broken drill file or a platform that serves no drill."""
+    from commandcenter.drills.run import check_run_id, new_run_id
+
+    def fail(message: str, code: int) -> int:
+        print(f"commandcenter: error: {message}", file=sys.stderr)
+        return code
+
+    if args.drill_command == "run":
+        from commandcenter.catalog import load_catalog
+        from commandcenter.domain.clock import SystemClock
+        from commandcenter.drills.scenario import ScenarioError, load_scenario
+
+        path = Path(args.file)
+        if not path.is_file() and (scenarios_dir() / args.file).is_file():
+            path = scenarios_dir() / args.file
+        if not path.is_file():
+            return fail(f"no such drill file: {args.file}", 2)
+        if args.run is not None and check_run_id(args.run):
+            return fail(f"--run: {check_run_id(args.run)}", 2)
+        if not 0 <= args.port <= 65535:
+            return fail(f"--port: {args.port} is not a port number (0-65535)", 2)
+        try:
+            scenario = load_scenario(path, load_catalog())
+        except ScenarioError as exc:
+            return fail(str(exc), 1)
+        if not scenario.is_drill:
+            return fail(f"{path}: not a drill (no exercise, phases, objectives, injects): "
+                        "`commandcenter demo --scenario` plays a city scenario", 1)
+        from commandcenter.ui.app import run_drill
+
+        return run_drill(data, scenario=path, run_id=args.run or new_run_id(scenario.id, SystemClock().now_ms()),
+                         port=args.port, host=args.host, lang=args.lang, tiles_url=args.tiles_url)
+    import httpx
+
+    url = args.url.rstrip("/")
+    headers = {"Authorization": f"Bearer {args.platform_token}"} if args.platform_token else {}
+    try:
+        health = httpx.get(f"{url}/v1/health", headers=headers, timeout=10).json()
+        run_id = health.get("drill_run") if isinstance(health, dict) else None
+        if not run_id:
+            return fail(f"{url} serves no drill (a live platform): a seat joins a drill platform", 1)
+        state = httpx.get(f"{url}/v1/drill", headers=headers, timeout=10).json()
+    except (httpx.HTTPError, ValueError) as exc:
+        return fail(f"cannot reach the drill platform {url}: {exc}", 1)
+    if check_run_id(str(run_id)):
+        return fail(f"{url}: the platform's run id is not usable: {check_run_id(str(run_id))}", 1)
+    title = state.get("scenario", {}).get("title_en" if args.lang == "en" else "title_zh", "")
+    from commandcenter.ui.app import run_drill_seat
+
+    return run_drill_seat(data, url=url, run_id=str(run_id), title=title, lang=args.lang, seat=args.seat,
+                          tiles_url=args.tiles_url, token=args.platform_token)
 
 
 def _scenario_check(files: list[str]) -> int:

@@ -56,6 +56,8 @@ COMMANDS = {
     ("platform", "bundle", "key"): [],
     ("platform", "bundle", "trust"): ["KEY", "--name", "post-1"],
     ("scenario", "check"): [str(REPO / "scenarios" / "rainstorm-day.yaml")],
+    ("drill", "run"): [str(REPO / "scenarios" / "drill-flood.yaml")],
+    ("drill", "join"): ["http://127.0.0.1:9"],
     ("import", "msel"): ["{t}/m.csv", "--into", "{t}/drill.yaml"],
     ("export", "msel"): ["{t}/drill.yaml", "--out", "{t}/m.csv"],
 }

@@ -248,6 +248,21 @@ class PlatformClient:
         data = await self._json("GET", "/v1/positions", params={"since_ms": since_ms})
         return parse_positions(data, MAX_BACKFILL_POSITIONS)
 
+    async def drill_state(self) -> dict[str, Any]:
+        """The drill run the platform serves (GET /v1/drill; a live platform answers 404)."""
+        data = await self._json("GET", "/v1/drill")
+        if not isinstance(data, dict) or not isinstance(data.get("injects"), list):
+            raise ProtocolError("drill: expected the run's state", "drill")
+        return data
+
+    async def drill_command(self, body: dict[str, Any]) -> dict[str, Any]:
+        """A coordinator's command; PlatformError 409 with the reason when the run cannot take
+        it now, 403 for a seat that does not control the exercise."""
+        data = await self._json("POST", "/v1/drill/command", json=body)
+        if not isinstance(data, dict):
+            raise ProtocolError("drill command: expected the run's state", "drill")
+        return data
+
     async def stream(self) -> AsyncIterator[tuple[str, BaseModel]]:
         """(event, model) for each server-sent event of /v1/stream, starting with "hello".
 

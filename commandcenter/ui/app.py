@@ -70,14 +70,14 @@ class ClientSession:
 
     def __init__(self, data: DataDir, platform_url: str | None, *, mode: str = "live",
                  vitals_window_s: int = 3600, size: tuple[int, int] | None = None,
-                 tiles_url: str | None = None) -> None:
-        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url):
+                 tiles_url: str | None = None, drill=None) -> None:
+        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url, drill):
             pass
 
     @classmethod
     async def open(cls, data: DataDir, platform_url: str | None, *, mode: str = "live",
                    vitals_window_s: int = 3600, size: tuple[int, int] | None = None,
-                   tiles_url: str | None = None) -> "ClientSession":
+                   tiles_url: str | None = None, drill=None) -> "ClientSession":
         """Build the session letting the event loop run between steps.
 
         QtWebEngine runs Chromium's browser side on this thread: the map page only makes
@@ -85,12 +85,12 @@ class ClientSession:
         between the steps lets it load while the charts and panels are imported and built.
         """
         self = cls.__new__(cls)
-        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url):
+        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url, drill):
             await asyncio.sleep(0)
         return self
 
     def _build(self, data: DataDir, platform_url: str | None, mode: str, vitals_window_s: int,
-               size: tuple[int, int] | None, tiles_url: str | None = None):
+               size: tuple[int, int] | None, tiles_url: str | None = None, drill=None):
         """The construction steps; each `yield` is a point where the event loop may run.
         (Importing pyqtgraph on a worker thread instead was measured slower: the import and
         the GUI thread's callbacks contend for the GIL.)"""
@@ -108,7 +108,11 @@ class ClientSession:
         self.hooks = Hooks()
         self.clock = SystemClock()
         self.catalog = load_catalog()
-        self.store = Store(data.cache_db, clock=self.clock, hooks=self.hooks, user=os.environ.get("USER", "operator"))
+        # a drill's cache is its run's own file, and says so (store/db.py: live and drill never share one)
+        self.drill = drill
+        self.store = Store(data.cache_db, clock=self.clock, hooks=self.hooks, user=os.environ.get("USER", "operator"),
+                           mode="drill" if mode == "drill" else "live",
+                           run_id=drill.run_id if mode == "drill" and drill is not None else None)
         self.platform_url = platform_url
         self.client = None
         self.engine = None
@@ -141,6 +145,7 @@ class ClientSession:
             mode=mode,
             vitals_window_s=vitals_window_s,
             city=self.city,
+            drill=drill,
         )
         # the detail chart (pyqtgraph, ~0.3 s to import) is built once the command view is ready
         vitals = VitalsPanel(s.catalog, s.store, s.hooks, s.clock, window_s=s.vitals_window_s, defer_chart=True)
@@ -289,6 +294,8 @@ class ClientSession:
         self._closing = True
         self._stop_sweeping()
         self.window.shutdown()
+        if self.window.drill_console is not None:
+            await self.window.drill_console.aclose()
         if self.engine is not None:
             await self.engine.stop()
         if self._engine_task is not None:
@@ -370,7 +377,7 @@ def _tiles_url(given: str | None, settings) -> str | None:
 
 def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "zh_CN",
                mode: str = "live", tiles_url: str | None = None, seat=None,
-               token: str | None = None, ca_file: str | None = None) -> int:
+               token: str | None = None, ca_file: str | None = None, drill=None) -> int:
     prepare_environment()
     setup_logging(data)
     app = create_qapp(lang)
@@ -405,8 +412,8 @@ def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "z
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: quit_requested.set())
         session = await ClientSession.open(data, platform_url, mode=mode,
-                                           vitals_window_s=DEMO_WINDOW_S if mode == "demo" else 3600,
-                                           tiles_url=tiles_url)
+                                           vitals_window_s=DEMO_WINDOW_S if mode in ("demo", "drill") else 3600,
+                                           tiles_url=tiles_url, drill=drill)
         session.window.window_closed.connect(quit_requested.set)
         session.window.show()
         session.start()
@@ -444,3 +451,55 @@ def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 
     finally:
         platform.stop()
 
+
+
+def drill_folder(data: DataDir, run_id: str, seat=None) -> DataDir:
+    """Where a drill run's files live: DATA_DIR/drills/RUN (the coordinator's cache and the
+    drill platform's database), a joined seat's cache in DATA_DIR/drills/RUN/seat-ROLE[-DEPT].
+    Never the live cache's folder."""
+    root = data.root / "drills" / run_id
+    if seat is not None:
+        root = root / ("seat-" + seat.role + (f"-{seat.department}" if seat.department else ""))
+    return DataDir(root).ensure()
+
+
+def run_drill(data: DataDir, *, scenario: Path, run_id: str, port: int = 0, host: str = "127.0.0.1",
+              lang: str = "zh_CN", tiles_url: str | None = None) -> int:
+    """`drill run FILE`: the drill platform on the run's own database (started, or resumed
+    when the run exists), and the coordinator's client on the run's own cache, with the
+    exercise banner and the console. Players join with `drill join URL`."""
+    from commandcenter.catalog import load_catalog
+    from commandcenter.domain.roles import Seat
+    from commandcenter.drills.scenario import load_scenario
+    from commandcenter.embedded import PlatformProcess, PlatformStartError
+    from commandcenter.ui.drill_console import DrillLink
+
+    drill = load_scenario(scenario, load_catalog())
+    folder = drill_folder(data, run_id)
+    platform = PlatformProcess(folder.platform_db, scenario=scenario, port=port, host=host,
+                               extra_args=["--drill", run_id])
+    try:
+        url = platform.start()
+    except PlatformStartError as exc:
+        print(f"commandcenter: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"drill: run {run_id} of {scenario.name} ({drill.title_zh} / {drill.title_en}), drill platform at {url}; "
+          f"files in {folder.root}. Seats join with: commandcenter drill join {url} --seat seat:DEPARTMENT",
+          flush=True)
+    link = DrillLink(url, run_id, drill.title_zh if lang != "en" else drill.title_en, console=True)
+    try:
+        return run_client(folder, platform_url=url, lang=lang, mode="drill", tiles_url=tiles_url,
+                          seat=Seat("commander"), drill=link)
+    finally:
+        platform.stop()
+
+
+def run_drill_seat(data: DataDir, *, url: str, run_id: str, title: str, lang: str = "zh_CN", seat=None,
+                   tiles_url: str | None = None, token: str | None = None) -> int:
+    """`drill join URL`: a player's seat on the drill platform, on its own drill cache."""
+    from commandcenter.ui.drill_console import DrillLink
+
+    folder = drill_folder(data, run_id, seat)
+    link = DrillLink(url, run_id, title, token=token, console=False)
+    return run_client(folder, platform_url=url, lang=lang, mode="drill", tiles_url=tiles_url, seat=seat,
+                      token=token, drill=link)

@@ -54,6 +54,7 @@ class Services:
     mode: str = "live"  # live | demo | drill
     vitals_window_s: int = 3600
     city: CityMap | None = None  # sensors and cameras of the map (their clicks, selections)
+    drill: object | None = None  # ui/drill_console.py DrillLink: the run of a drill client
 
 
 class MainWindow(QMainWindow):
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
         if self.dock_alarms is not None:
             self.tabifyDockWidget(self.dock_detail, self.dock_alarms)
         # the notices panel at once: its tab's title counts the unread ones
-        self.notices = NoticesPanel(s.catalog, s.store, s.hooks, s.clock, self)
+        self.notices = NoticesPanel(s.catalog, s.store, s.hooks, s.clock, self, poke=s.poke)
         self.dock_notices = self._dock("dock_notices", self.tr("Notices"), self.notices)
         # docks whose panel is built when first shown (or right after the view is ready)
         self._lazy: dict[str, Callable[[], QWidget]] = {}
@@ -147,6 +148,11 @@ class MainWindow(QMainWindow):
         self.seat_label = QLabel(self)
         self.seat_label.setObjectName("seat_label")
         self.statusBar().addWidget(self.seat_label)
+        self.banner = None
+        self.drill_console = None
+        self.dock_drill = None
+        if s.mode == "drill":
+            self._build_drill(s)
         self._build_seat_menu()
         self._build_sync_menu()
         self._show_seat()
@@ -188,6 +194,31 @@ class MainWindow(QMainWindow):
             self._part_ready("map")
         self.restore_layout()
 
+    def _build_drill(self, s: Services) -> None:
+        """The exercise banner on every drill window; the console on the coordinator's."""
+        from commandcenter.ui.drill_console import DrillConsole, ExerciseBanner
+
+        link = s.drill
+        self.banner = ExerciseBanner(getattr(link, "title", ""), getattr(link, "run_id", ""), self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner)
+        self.mode_label.setStyleSheet("background:#ffb300; color:#000; font-weight:bold; padding:0 6px;")
+        if link is None or not link.console:
+            return
+        from commandcenter.sync.client import PlatformClient
+
+        self.drill_console = DrillConsole(lambda: PlatformClient(link.url, token=link.token), s.catalog, self)
+        self.drill_console.state_changed.connect(self.banner.set_clock)
+        self.dock_drill = self._dock("dock_drill", self.tr("Exercise control"), self.drill_console)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock_drill)
+        self.tabifyDockWidget(self.dock_vitals, self.dock_drill)
+        self.dock_drill.raise_()
+        self.command_view_ready.connect(self._size_console)
+        self.map_view.map_ready.connect(self._size_console)  # a drill's board may stay empty a while
+
+    def _size_console(self) -> None:
+        """The coordinator works in the console: most of the right-hand column."""
+        self.resizeDocks([self.dock_drill, self.dock_detail], [72, 28], Qt.Orientation.Vertical)
+
     def _mode_text(self, mode: str) -> str:
         return {
             "live": self.tr("LIVE"),
@@ -225,7 +256,19 @@ class MainWindow(QMainWindow):
         self._built[name] = panel
         dock = self.findChild(QDockWidget, name)
         placeholder = dock.widget()
-        dock.setWidget(panel)
+        if name == "dock_sync":
+            # its lists stacked need ~400 px: scrolled, they do not hold the whole column that
+            # tall (the console of a drill shares the column)
+            from PySide6.QtWidgets import QFrame, QScrollArea
+
+            scroll = QScrollArea(dock)
+            scroll.setObjectName("dock_sync_scroll")
+            scroll.setWidgetResizable(True)
+            scroll.setFrameShape(QFrame.Shape.NoFrame)
+            scroll.setWidget(panel)
+            dock.setWidget(scroll)
+        else:
+            dock.setWidget(panel)
         if placeholder is not None:
             placeholder.deleteLater()
         return panel
@@ -631,6 +674,8 @@ class MainWindow(QMainWindow):
         for hook, fn in self._hook_subscriptions:
             hook.remove(fn)
         self._board_check.stop()
+        if self.drill_console is not None:
+            self.drill_console._timer.stop()
         self.save_layout()
         self._deferred_step.stop()
         self._deferred.clear()

@@ -62,16 +62,30 @@ class _Throttled(ObservesHooks, QWidget):
         raise NotImplementedError
 
 
+def _text(row: dict) -> str:
+    """The notice's text; in English the English one a drill's inject carries (text_en)."""
+    if labels.english() and row.get("extra"):
+        import json
+
+        try:
+            return json.loads(row["extra"]).get("text_en") or row["text"]
+        except (ValueError, AttributeError):
+            return row["text"]
+    return row["text"]
+
+
 class NoticesPanel(_Throttled):
     entity = "notice"
     unread_changed = Signal(int)
     incident_selected = Signal(str)
 
-    def __init__(self, catalog, store, hooks: Hooks, clock, parent: QWidget | None = None) -> None:
+    def __init__(self, catalog, store, hooks: Hooks, clock, parent: QWidget | None = None, *,
+                 poke=None) -> None:
         super().__init__(store, hooks, parent)
         self.setObjectName("noticesPanel")
         self.catalog = catalog
         self.clock = clock
+        self._poke = poke or (lambda: None)  # wake sync: the read receipt goes out now
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("noticesTree")
         self.tree.setRootIsDecorated(False)
@@ -114,7 +128,7 @@ class NoticesPanel(_Throttled):
             unit = self.catalog.org_units.get(r.get("org_unit") or "")
             dept = self.catalog.departments.get(r.get("department") or "")
             to = " · ".join(x for x in (labels.name(unit) if unit else "", labels.name(dept) if dept else "") if x)
-            item = QTreeWidgetItem([labels.format_time(r["created_ms"]), labels.notice_kind(r["kind"]), to, r["text"]])
+            item = QTreeWidgetItem([labels.format_time(r["created_ms"]), labels.notice_kind(r["kind"]), to, _text(r)])
             item.setData(0, Qt.ItemDataRole.UserRole, r["id"])
             item.setData(1, Qt.ItemDataRole.UserRole, r.get("incident_id"))
             if not r.get("read_ms"):
@@ -146,6 +160,7 @@ class NoticesPanel(_Throttled):
             return False
         try:
             self.store.execute(integrated.read_notice(row, self.clock.now_ms(), self.store.user))
+            self._poke()
         except (CommandError, RoleError, StoreError) as exc:
             self.message.setText(str(exc))
             self.message.show()

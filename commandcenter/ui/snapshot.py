@@ -44,8 +44,20 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
         if (data.root / part).is_dir():
             shutil.copytree(data.root / part, snap.root / part)
     import_scenario_warning(scenario, snap)
-    platform = PlatformProcess(snap.platform_db, scenario=scenario, speed=speed,
-                               extra_args=["--start-at", str(seconds)])
+    drill = None
+    if view == "drill":  # the coordinator's window of a drill run, brought to T+seconds
+        from commandcenter.drills.scenario import load_scenario
+        from commandcenter.ui.drill_console import DrillLink
+
+        script = load_scenario(scenario)
+        if not script.is_drill:
+            print(f"commandcenter: error: --view drill needs a drill --scenario, {scenario} is not one", file=sys.stderr)
+            return 2
+        drill = DrillLink("", "snapshot", script.title_en if lang == "en" else script.title_zh, console=True)
+        platform = PlatformProcess(snap.platform_db, scenario=scenario, extra_args=["--drill", drill.run_id])
+    else:
+        platform = PlatformProcess(snap.platform_db, scenario=scenario, speed=speed,
+                                   extra_args=["--start-at", str(seconds)])
     try:
         url = platform.start()
     except PlatformStartError as exc:
@@ -55,9 +67,11 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
         app = create_qapp(lang)
 
         async def main() -> int:
-            session = await ClientSession.open(snap, url, mode="demo", vitals_window_s=DEMO_WINDOW_S, size=size)
+            link = None if drill is None else type(drill)(url, drill.run_id, drill.title, console=True)
+            session = await ClientSession.open(snap, url, mode="drill" if link else "demo",
+                                               vitals_window_s=DEMO_WINDOW_S, size=size, drill=link)
             window = session.window
-            if view != "all":
+            if view not in ("all", "drill"):
                 window.show_only(view)
             window.show()
             session.start()
@@ -76,6 +90,8 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
                         print(f"snapshot: {story}")
                 if view == "sync":
                     print(f"snapshot: {await _field_post_story(session, url)}")
+                if view == "drill":
+                    print(f"snapshot: {await _drill_story(session, url, seconds)}")
                 await asyncio.sleep(1.5)  # let the map canvas and the charts paint the last deltas
                 window.board.refresh()  # its counts refresh at most every 2 s: show them as of now
                 await asyncio.sleep(0.2)  # and lay out what changed
@@ -97,8 +113,9 @@ def _ready(session, view: str) -> bool:
     window = session.window
     parts = window._ready_parts
     needed = {"all": {"map", "vitals", "board"}, "map": {"map"}, "vitals": {"vitals"}, "board": {"board"},
-              "sync": {"board"}}[view]
-    return needed <= parts and session.store.cursor > 0
+              "sync": {"board"}, "drill": {"map"}}[view]
+    # a drill's city is empty until its coordinator plays it (the story does)
+    return needed <= parts and (view == "drill" or session.store.cursor > 0)
 
 
 def _commander_story(session) -> str:
@@ -183,3 +200,74 @@ async def _field_post_story(session, url: str) -> str:
     panel.refresh()
     return (f"offline decision on {target['title']} came back as {len(panel.conflict_texts())} conflict(s); "
             f"{len(panel.away_texts())} item(s) arrived while away; {store.pending_count()} pending")
+
+
+async def _drill_story(session, url: str, seconds: float) -> str:
+    """The console's picture: the coordinator plays the run at 60x and seeks to T+seconds (the
+    injects due by then are released); the water seat reads its injects (as another client
+    would), the room answers the first one's response level, an evaluator completes two and
+    rates an objective."""
+    import httpx
+
+    from commandcenter.domain import commands
+    from commandcenter.store.schema import SCHEMA_VERSION
+
+    window, store = session.window, session.store
+    console = window.drill_console
+
+    async def command(http, **body):
+        r = await http.post("/v1/drill/command", json={"by": "导调 王海", **body})
+        r.raise_for_status()
+        return r.json()
+
+    async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+        await command(http, action="play")
+        await command(http, action="speed", speed=60)
+        await command(http, action="seek", t_s=seconds)
+        deadline = time.monotonic() + 15
+        state = await command(http, action="speed", speed=60)
+        while time.monotonic() < deadline:
+            state = (await http.get("/v1/drill")).json()
+            if any(i["state"] == "released" for i in state["injects"]) and state["t_s"] >= seconds:
+                break
+            await asyncio.sleep(0.3)
+        await command(http, action="pause")
+        pending = [i for i in state["injects"] if i["state"] == "pending" and i["kind"] == "inject"]
+        if pending:
+            await command(http, action="hold", inject=pending[0]["id"])
+        # the water seat reads what was addressed to it
+        pull = (await http.get("/v1/sync/pull", params={"since": 0, "limit": 1000})).json()
+        notices = [c["doc"] for c in pull["changes"] if c["entity"] == "notice" and c["doc"].get("department") == "water"]
+        ops = [{"op_id": f"water-seat:{k + 1}", "node_id": "water-seat", "local_seq": k + 1, "entity": "notice",
+                "entity_id": n["id"], "op": "notice.read", "fields": {"read_ms": n["created_ms"] + 90_000,
+                                                                    "read_by": "水务 张伟"},
+                "base_version": n["version"], "hlc": f"{n['created_ms'] + 90_000:013d}:00000:water-seat",
+                "schema_version": SCHEMA_VERSION, "user": "水务 张伟"} for k, n in enumerate(notices[:3])]
+        if ops:
+            (await http.post("/v1/sync/push", json={"ops": ops})).raise_for_status()
+        # the room answers INJ-001: the response level of its incident
+        deadline = time.monotonic() + 15
+        target = None
+        while time.monotonic() < deadline and target is None:
+            rows = store.query("SELECT * FROM incidents WHERE mode='drill' ORDER BY reported_ms LIMIT 1")
+            target = rows[0] if rows else None
+            await asyncio.sleep(0.3)
+        if target is not None:
+            store.execute(commands.set_response_level(target, "3", store.clock.now_ms()), user="指挥长 陈")
+            session._poke()
+        await asyncio.sleep(3)
+        state = (await http.get("/v1/drill")).json()
+        done = [i for i in state["injects"] if i["state"] in ("acknowledged", "released")][:2]
+        for inj, outcome in zip(done, ("met", "partial")):
+            await command(http, action="complete", inject=inj["id"], outcome=outcome, text="评估员 刘")
+        await command(http, action="mark", objective=state["scenario"]["objectives"][0]["id"], rating="S",
+                      text="响应启动略晚")
+        await command(http, action="note", text="第二阶段开始前暂停，组织专家会商")
+    window.dock_drill.raise_()
+    console._on_poll_timeout()
+    await asyncio.sleep(1.5)
+    state = console.state or {}
+    counts: dict[str, int] = {}
+    for inj in state.get("injects", []):
+        counts[inj["state"]] = counts.get(inj["state"], 0) + 1
+    return f"drill at {state.get('clock')}: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))

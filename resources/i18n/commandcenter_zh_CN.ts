@@ -455,32 +455,32 @@ Sign for by {accept} · finish by {finish}</source>
 <context>
     <name>CommandLogPanel</name>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="181"/>
+        <location filename="../../commandcenter/ui/notices.py" line="193"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="187"/>
+        <location filename="../../commandcenter/ui/notices.py" line="199"/>
         <source>Search the log…</source>
         <translation>搜索日志…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="192"/>
+        <location filename="../../commandcenter/ui/notices.py" line="204"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="192"/>
+        <location filename="../../commandcenter/ui/notices.py" line="204"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="192"/>
+        <location filename="../../commandcenter/ui/notices.py" line="204"/>
         <source>Who</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="192"/>
+        <location filename="../../commandcenter/ui/notices.py" line="204"/>
         <source>Entry</source>
         <translation>内容</translation>
     </message>
@@ -582,6 +582,289 @@ Sign for by {accept} · finish by {finish}</source>
         <location filename="../../commandcenter/ui/vitals_chart.py" line="345"/>
         <source>Save the data</source>
         <translation>保存数据</translation>
+    </message>
+</context>
+<context>
+    <name>DrillConsole</name>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="51"/>
+        <source>Pending</source>
+        <translation>待下达</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="52"/>
+        <source>Released</source>
+        <translation>已下达</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="53"/>
+        <source>Acknowledged</source>
+        <translation>已签收</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="54"/>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="55"/>
+        <source>Expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="56"/>
+        <source>Skipped</source>
+        <translation>已跳过</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="59"/>
+        <source>met</source>
+        <translation>达成</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="60"/>
+        <source>partially met</source>
+        <translation>部分达成</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="61"/>
+        <source>not met</source>
+        <translation>未达成</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="64"/>
+        <source>Inject</source>
+        <translation>注入</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="65"/>
+        <source>Contingency</source>
+        <translation>备用注入</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="66"/>
+        <source>Expected action</source>
+        <translation>预期行动</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="69"/>
+        <source>Scheduled</source>
+        <translation>待开始</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="70"/>
+        <source>Running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="71"/>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="72"/>
+        <source>Ended</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="73"/>
+        <source>Evaluated</source>
+        <translation>已评估</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="76"/>
+        <source>P: performed without challenges</source>
+        <translation>P：顺利完成</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="77"/>
+        <source>S: performed with some challenges</source>
+        <translation>S：完成但存在一些问题</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="78"/>
+        <source>M: performed with major challenges</source>
+        <translation>M：完成但存在重大问题</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="79"/>
+        <source>U: unable to be performed</source>
+        <translation>U：未能完成</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="174"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="361"/>
+        <source>Play</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="186"/>
+        <source>Seek</source>
+        <translation>跳转</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="188"/>
+        <source>End exercise</source>
+        <translation>结束演练</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="195"/>
+        <source>Speed</source>
+        <translation>倍速</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="205"/>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="205"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="205"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="205"/>
+        <source>Response</source>
+        <translation>响应</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
+        <source>To</source>
+        <translation>接收方</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
+        <source>Phase</source>
+        <translation>阶段</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
+        <source>Message</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="215"/>
+        <source>Release</source>
+        <translation>下达</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="218"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="461"/>
+        <source>Hold</source>
+        <translation>暂缓</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="221"/>
+        <source>Skip</source>
+        <translation>跳过</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="229"/>
+        <source>Met</source>
+        <translation>达成</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="229"/>
+        <source>Partially met</source>
+        <translation>部分达成</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="229"/>
+        <source>Not met</source>
+        <translation>未达成</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="238"/>
+        <source>Note (for the selected inject, or the run)</source>
+        <translation>备注（针对所选注入，或整场演练）</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="239"/>
+        <source>Add note</source>
+        <translation>添加备注</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="248"/>
+        <source>Objective</source>
+        <translation>目标</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="248"/>
+        <source>Injects</source>
+        <translation>注入</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="248"/>
+        <source>Rating</source>
+        <translation>评定</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="253"/>
+        <source>Rate objective</source>
+        <translation>评定目标</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="281"/>
+        <source>MSEL</source>
+        <translation>演练脚本</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="282"/>
+        <source>Objectives</source>
+        <translation>演练目标</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="324"/>
+        <source>Cannot reach the drill platform: %1</source>
+        <translation>无法连接演练平台：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="361"/>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="380"/>
+        <source>held</source>
+        <translation>暂缓</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="388"/>
+        <source>Expected: %1</source>
+        <translation>预期：%1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="413"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="461"/>
+        <source>Let go</source>
+        <translation>取消暂缓</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="488"/>
+        <source>Seek to a time like T+01:30, got %1</source>
+        <translation>请输入 T+01:30 这样的时间，而不是 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ExerciseBanner</name>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="137"/>
+        <source>run %1</source>
+        <translation>场次 %1</translation>
     </message>
 </context>
 <context>
@@ -1173,19 +1456,19 @@ Sign for by {accept} · finish by {finish}</source>
     </message>
     <message>
         <location filename="../../commandcenter/ui/labels.py" line="137"/>
-        <location filename="../../commandcenter/ui/labels.py" line="268"/>
+        <location filename="../../commandcenter/ui/labels.py" line="269"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/labels.py" line="138"/>
-        <location filename="../../commandcenter/ui/labels.py" line="263"/>
+        <location filename="../../commandcenter/ui/labels.py" line="264"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/labels.py" line="139"/>
-        <location filename="../../commandcenter/ui/labels.py" line="266"/>
+        <location filename="../../commandcenter/ui/labels.py" line="267"/>
         <source>Area</source>
         <translation>属地</translation>
     </message>
@@ -1352,7 +1635,7 @@ Sign for by {accept} · finish by {finish}</source>
     </message>
     <message>
         <location filename="../../commandcenter/ui/labels.py" line="239"/>
-        <location filename="../../commandcenter/ui/labels.py" line="265"/>
+        <location filename="../../commandcenter/ui/labels.py" line="266"/>
         <source>Response level</source>
         <translation>响应级别</translation>
     </message>
@@ -1380,7 +1663,7 @@ Sign for by {accept} · finish by {finish}</source>
     </message>
     <message>
         <location filename="../../commandcenter/ui/labels.py" line="244"/>
-        <location filename="../../commandcenter/ui/labels.py" line="267"/>
+        <location filename="../../commandcenter/ui/labels.py" line="268"/>
         <source>Note</source>
         <translation>记事</translation>
     </message>
@@ -1395,52 +1678,57 @@ Sign for by {accept} · finish by {finish}</source>
         <translation>催办</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="253"/>
+        <location filename="../../commandcenter/ui/labels.py" line="251"/>
+        <source>Exercise inject</source>
+        <translation>演练注入</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/labels.py" line="254"/>
         <source>Satisfied</source>
         <translation>满意</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="254"/>
+        <location filename="../../commandcenter/ui/labels.py" line="255"/>
         <source>Basically satisfied</source>
         <translation>基本满意</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="255"/>
+        <location filename="../../commandcenter/ui/labels.py" line="256"/>
         <source>Unsatisfied</source>
         <translation>不满意</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="260"/>
+        <location filename="../../commandcenter/ui/labels.py" line="261"/>
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="261"/>
+        <location filename="../../commandcenter/ui/labels.py" line="262"/>
         <source>Description</source>
         <translation>描述</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="262"/>
+        <location filename="../../commandcenter/ui/labels.py" line="263"/>
         <source>Severity</source>
         <translation>事件等级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="264"/>
+        <location filename="../../commandcenter/ui/labels.py" line="265"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="269"/>
+        <location filename="../../commandcenter/ui/labels.py" line="270"/>
         <source>Level</source>
         <translation>层级</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="270"/>
+        <location filename="../../commandcenter/ui/labels.py" line="271"/>
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/labels.py" line="271"/>
+        <location filename="../../commandcenter/ui/labels.py" line="272"/>
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
@@ -1556,206 +1844,219 @@ Sign for by {accept} · finish by {finish}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="82"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="83"/>
         <source>Command Center</source>
         <translation>城市运行应急指挥中心</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="92"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="93"/>
         <source>Map</source>
         <translation>一张图</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="93"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="94"/>
         <source>City vital signs</source>
         <translation>城市体征</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="94"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="95"/>
         <source>Linkage board</source>
         <translation>联动看板</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="95"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="96"/>
         <source>Incident</source>
         <translation>事件详情</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="102"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="103"/>
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="115"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="599"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="116"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="635"/>
         <source>Notices</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="119"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="120"/>
         <source>Command log</source>
         <translation>指挥日志</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="120"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="121"/>
         <source>Audit log</source>
         <translation>审计日志</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="121"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="132"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="122"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="133"/>
         <source>Sync</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="193"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="211"/>
+        <source>Exercise control</source>
+        <translation>导调台</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="224"/>
         <source>LIVE</source>
         <translation>实战</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="194"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="225"/>
         <source>DEMO: simulated city</source>
         <translation>演示:模拟城市</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="195"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="226"/>
         <source>EXERCISE EXERCISE EXERCISE</source>
         <translation>演练 演练 演练</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="270"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="313"/>
         <source>Sync ●</source>
         <translation>同步 ●</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="271"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="314"/>
         <source>see the Sync dock</source>
         <translation>详见同步面板</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="353"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="396"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="373"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="416"/>
         <source>Selection</source>
         <translation>选区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="385"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="428"/>
         <source>Report an incident here…</source>
         <translation>在此处上报事件…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="404"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="447"/>
         <source>Area: %1</source>
         <translation>区域：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="431"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="474"/>
         <source>&amp;Seat</source>
         <translation>席位(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="444"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="487"/>
         <source>S&amp;ync</source>
         <translation>同步(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="446"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="489"/>
         <source>Sync dock</source>
         <translation>同步面板</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="448"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="491"/>
         <source>Work offline</source>
         <translation>离线工作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="453"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="496"/>
         <source>Export bundle (USB)…</source>
         <translation>导出U盘包…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="455"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="498"/>
         <source>Import bundle (USB)…</source>
         <translation>导入U盘包…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="461"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="504"/>
         <source>Working offline: every command waits in the outbox until you go back online</source>
         <translation>离线工作：所有操作在发件箱等待，恢复联网后发送</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="462"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="505"/>
         <source>Back online: sending what waited</source>
         <translation>已恢复联网：正在发送等待的操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="497"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="534"/>
         <source>Writing the bundle…</source>
         <translation>正在写入U盘包…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/main_window.py" line="504"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="540"/>
         <source>Exported %n operation(s) to the bundle</source>
-        <translation><numerusform>已导出 %n 条操作到U盘包</numerusform></translation>
+        <translation>
+            <numerusform>已导出 %n 条操作到U盘包</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="514"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="550"/>
         <source>Importing the bundle…</source>
         <translation>正在导入U盘包…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/main_window.py" line="524"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="560"/>
         <source>Nothing new in the bundle: all %n operation(s) are here already</source>
-        <translation><numerusform>U盘包中没有新内容：%n 条操作本机均已有</numerusform></translation>
+        <translation>
+            <numerusform>U盘包中没有新内容：%n 条操作本机均已有</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/main_window.py" line="526"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="562"/>
         <source>Imported %n new operation(s) from the bundle</source>
-        <translation><numerusform>已从U盘包导入 %n 条新操作</numerusform></translation>
+        <translation>
+            <numerusform>已从U盘包导入 %n 条新操作</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/main_window.py" line="527"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="563"/>
         <source>%n changed the picture</source>
-        <translation><numerusform>其中 %n 条改变了态势</numerusform></translation>
+        <translation>
+            <numerusform>其中 %n 条改变了态势</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="535"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="542"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="571"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="578"/>
         <source>Export bundle</source>
         <translation>导出U盘包</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="536"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="572"/>
         <source>Bundles (*.ccb)</source>
         <translation>U盘包 (*.ccb)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="547"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="553"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="583"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="589"/>
         <source>Import bundle</source>
         <translation>导入U盘包</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="547"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="583"/>
         <source>Bundles (*.ccb);;All files (*)</source>
         <translation>U盘包 (*.ccb);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="553"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="589"/>
         <source>The bundle was refused; nothing changed.</source>
         <translation>U盘包被拒绝，未作任何更改。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="592"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="628"/>
         <source>Seat: {seat}</source>
         <translation>席位：{seat}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="599"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="635"/>
         <source>Notices ({n})</source>
         <translation>通知（{n}）</translation>
     </message>
@@ -1881,27 +2182,27 @@ Sign for by {accept} · finish by {finish}</source>
 <context>
     <name>NoticesPanel</name>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="78"/>
+        <location filename="../../commandcenter/ui/notices.py" line="90"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="78"/>
+        <location filename="../../commandcenter/ui/notices.py" line="90"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="78"/>
+        <location filename="../../commandcenter/ui/notices.py" line="90"/>
         <source>To</source>
         <translation>发往</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="78"/>
+        <location filename="../../commandcenter/ui/notices.py" line="90"/>
         <source>Notice</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="82"/>
+        <location filename="../../commandcenter/ui/notices.py" line="94"/>
         <source>Mark read</source>
         <translation>标为已读</translation>
     </message>

@@ -31,7 +31,8 @@ def escalated(store, catalog, clock):
 
 
 def test_notices_arrive_bold_and_counted_and_can_be_marked_read(qtbot, catalog, store, hooks, clock, escalated):
-    panel = NoticesPanel(catalog, store, hooks, clock)
+    pokes = []
+    panel = NoticesPanel(catalog, store, hooks, clock, poke=lambda: pokes.append(1))
     qtbot.addWidget(panel)
     assert panel.tree.topLevelItemCount() == 2 and panel.unread == 2
     first = panel.tree.topLevelItem(0)
@@ -42,6 +43,7 @@ def test_notices_arrive_bold_and_counted_and_can_be_marked_read(qtbot, catalog, 
         panel.read_button.click()
     assert sig.args == [1]
     assert store.get("notice", notice_id)["read_by"] == store.user
+    assert pokes == [1]  # the read receipt goes out now, not with the next other command
     bold = [panel.tree.topLevelItem(i).font(3).bold() for i in range(2)]
     assert sorted(bold) == [False, True]
     # a department seat sees its own department's notices only
