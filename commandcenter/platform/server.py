@@ -102,6 +102,9 @@ def serve(
         if drill_run is not None:
             from commandcenter.platform.drill_host import DrillHost
 
+            if storage.drill_script(Path(scenario_path).read_text(encoding="utf-8")) is not None:
+                raise StorageError(f"{scenario_path} has changed since drill run {drill_run} started: its events "
+                                   "name the injects of the file as it was. Put the file back, or start a new run")
             drill = DrillHost(storage, simulator.scenario, catalog, drill_run)
         if demo_user:
             _print_demo_token(storage, demo_user)

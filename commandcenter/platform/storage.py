@@ -165,6 +165,18 @@ class PlatformStorage:
         return None
 
     # ------------------------------------------------------------------ drill runs
+    def drill_script(self, text: str) -> str | None:
+        """Record the run's drill file (its text) the first time; later, the recorded one if
+        it differs from `text` (None when they agree). A replay reads the recorded one."""
+        with self._lock:
+            recorded = self._meta("drill_scenario")
+            if recorded is None:
+                self._conn.begin_write()
+                self._set_meta("drill_scenario", text)
+                self._conn.execute("COMMIT")
+                return None
+        return None if recorded == text else recorded
+
     def drill_events(self, run_id: str) -> list[dict]:
         """The recorded events of a drill run, in order (drills/run.py RunEvent dicts)."""
         with self._lock:

@@ -30,6 +30,7 @@ ENTITY_TABLES = {
     "log": "log", "notice": "notices", "report": "reports",
 }
 BOOL_FIELDS = {"lead"}
+REPLAY_ROWS_KEPT = 200_000  # show_state's rows of documents already shown
 # columns of a cached row that are this cache's bookkeeping, not fields of the document
 _LOCAL_COLUMNS = frozenset({"version", "hlc", "server_version"})
 NOISE_FIELDS = frozenset({"updated_ms"})  # they change with every write: losing one is no conflict
@@ -136,6 +137,7 @@ class Store:
             raise ValueError("mode is live (no run id) or drill (with its run id)")
         self.mode = mode
         self.run_id = run_id
+        self._replay_rows: dict[int, tuple[dict, tuple]] = {}
         self.path = Path(path)
         self.clock = clock or SystemClock()
         self.hooks = hooks
@@ -702,6 +704,70 @@ class Store:
     @property
     def epoch(self) -> str | None:
         return self._meta("epoch")
+
+    def show_state(self, docs: dict[tuple[str, str], dict], previous: dict[tuple[str, str], dict] | None = None
+                   ) -> ChangeSet:
+        """A replay's moment (drills/replay.py): the cache holds exactly `docs` (platform
+        documents by (entity, id)), in ONE transaction. With `previous` (what it holds now, as
+        given last time) only the documents that differ are written or removed: a small step
+        of the slider writes little. Only for a replay's own cache: nothing goes to the outbox."""
+        if self.mode != "drill":
+            raise StoreError("only a drill replay's cache shows a recorded moment")
+        # a replay's cache is rebuilt from the recording at will: no fsync per moment
+        self.conn.execute("PRAGMA synchronous=OFF")
+        touched: dict[str, set[str]] = {}
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if previous is None:
+                for table in ENTITY_TABLES.values():
+                    self.conn.execute(f"DELETE FROM {table}")
+                changed = list(docs.items())
+                gone: list[tuple[str, str]] = []
+                for entity in ENTITY_TABLES:
+                    touched[entity] = {"*"}  # every view redraws: rows may have gone
+            else:
+                changed = [(k, d) for k, d in docs.items() if previous.get(k) is not d]
+                gone = [k for k in previous if k not in docs]
+            doomed: dict[str, list[tuple[str]]] = {}
+            for entity, eid in gone:
+                table = ENTITY_TABLES.get(entity)
+                if table is not None:
+                    doomed.setdefault(table, []).append((eid,))
+                    touched.setdefault(entity, set()).add(eid)
+            fresh: dict[tuple[str, tuple[str, ...]], list[list]] = {}
+            rows = self._replay_rows
+            if len(rows) > REPLAY_ROWS_KEPT:
+                rows.clear()
+            for (entity, eid), doc in changed:
+                table = ENTITY_TABLES.get(entity)
+                if table is None:
+                    continue
+                # a replay's documents are values that never change: each is turned into a
+                # row once (a slider going back and forth shows the same documents again)
+                cached = rows.get(id(doc))
+                if cached is None or cached[0] is not doc:
+                    row = {k: v for k, v in doc.items() if k != "version"}
+                    row["server_version"] = doc.get("version")
+                    cached = (doc, self._row_values(table, {**row, "version": 1}))
+                    rows[id(doc)] = cached
+                names, values = cached[1]
+                fresh.setdefault((table, names), []).append(values)
+                touched.setdefault(entity, set()).add(eid)
+            for table, ids in doomed.items():
+                self.conn.executemany(f"DELETE FROM {table} WHERE id=?", ids)
+            for (table, names), batch in fresh.items():  # a changed row replaces the one shown
+                self.conn.executemany(
+                    f"INSERT OR REPLACE INTO {table}({','.join(names)}) VALUES({','.join('?' * len(names))})", batch)
+            fresh.clear()
+            self._insert_rows(fresh)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        result = ChangeSet({k: frozenset(v) for k, v in touched.items()}, origin="replay")
+        if touched:
+            self._publish(result)
+        return result
 
     def apply_pull(self, changes: list[dict], next_cursor: int, epoch: str) -> ChangeSet:
         """Apply one page of server changes and move the cursor, in ONE transaction.
