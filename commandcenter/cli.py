@@ -182,6 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     drun.add_argument("--port", type=int, default=0, help="drill platform port (default: a free one)")
     drun.add_argument("--host", default="127.0.0.1",
                       help="address the drill platform listens on (0.0.0.0 for seats on other machines)")
+    drep = drill_sub.add_parser("replay", parents=[common],
+                                help="scrub a recorded run: the whole picture at any moment")
+    drep.add_argument("run", metavar="RUN", help="a run id (DATA_DIR/drills/RUN) or a run's platform.db")
+    drep.add_argument("--at", metavar="T+HH:MM", default=None, help="open at this exercise time (default: the end)")
+    drep.add_argument("--out", metavar="PNG", default=None, help="render that moment to a PNG and exit")
+    drep.add_argument("--size", type=_size, default=(1600, 900), metavar="WxH")
     djoin = drill_sub.add_parser("join", parents=[common, client], help="a player's seat on a running drill")
     djoin.add_argument("url", metavar="URL", help="the drill platform (printed by drill run)")
 
@@ -297,6 +303,25 @@ def _drill(args: argparse.Namespace, data: DataDir) -> int:
         print(f"commandcenter: error: {message}", file=sys.stderr)
         return code
 
+    if args.drill_command == "replay":
+        from commandcenter.drills.scenario import parse_offset
+
+        db = run_database(data, args.run)
+        if db is None:
+            return fail(f"no recorded run {args.run!r} (no {data.root / 'drills' / args.run / 'platform.db'})", 2)
+        at = None
+        if args.at is not None:
+            try:
+                at = parse_offset(args.at)
+            except ValueError as exc:
+                return fail(f"--at: {exc}", 2)
+        if args.out is not None:
+            out = Path(args.out)
+            if out.suffix.lower() != ".png" or not out.resolve().parent.is_dir():
+                return fail(f"--out must be a .png file in an existing folder, got {args.out}", 2)
+        from commandcenter.ui.replay import run_replay
+
+        return run_replay(data, db, at_s=at, out=Path(args.out) if args.out else None, size=args.size, lang=args.lang)
     if args.drill_command == "run":
         from commandcenter.catalog import load_catalog
         from commandcenter.domain.clock import SystemClock
@@ -341,6 +366,18 @@ def _drill(args: argparse.Namespace, data: DataDir) -> int:
 
     return run_drill_seat(data, url=url, run_id=str(run_id), title=title, lang=args.lang, seat=args.seat,
                           tiles_url=args.tiles_url, token=args.platform_token)
+
+
+def run_database(data: DataDir, run: str) -> Path | None:
+    """A run's recording: DATA_DIR/drills/RUN/platform.db, or RUN itself when it is a file."""
+    from commandcenter.drills.run import check_run_id
+
+    given = Path(run)
+    if given.is_file():
+        return given
+    if check_run_id(run) is None and (data.root / "drills" / run / "platform.db").is_file():
+        return data.root / "drills" / run / "platform.db"
+    return None
 
 
 def _scenario_check(files: list[str]) -> int:

@@ -58,6 +58,7 @@ COMMANDS = {
     ("scenario", "check"): [str(REPO / "scenarios" / "rainstorm-day.yaml")],
     ("drill", "run"): [str(REPO / "scenarios" / "drill-flood.yaml")],
     ("drill", "join"): ["http://127.0.0.1:9"],
+    ("drill", "replay"): ["run-1"],
     ("import", "msel"): ["{t}/m.csv", "--into", "{t}/drill.yaml"],
     ("export", "msel"): ["{t}/drill.yaml", "--out", "{t}/m.csv"],
 }

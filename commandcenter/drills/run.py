@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
-from commandcenter.drills.scenario import Inject, Scenario
+from commandcenter.drills.scenario import Inject, Scenario, format_offset
 
 MIN_SPEED, MAX_SPEED = 1.0, 60.0
 RUN_STATES = ("scheduled", "running", "paused", "ended", "evaluated")
@@ -360,3 +360,42 @@ def _apply_to_inject(st: InjectState, e: RunEvent) -> None:
         st.state = "expired"
     elif e.kind == "note":
         st.notes.append({"wall_ms": e.wall_ms, "t_s": e.t_s, "by": e.by, "text": e.data["text"]})
+
+
+# -- what a console shows (GET /v1/drill, and a replay's console) ---------------------------------
+
+def run_state(run: DrillRun, now_ms: int) -> dict:
+    """The run as JSON-ready data: the script, the clock, every inject's state, the marks."""
+    sc = run.scenario
+    t = run.t_s(now_ms)
+    phase = sc.phase_at(t)
+    return {
+        "run_id": run.run_id,
+        "scenario": {
+            "id": sc.id, "title_zh": sc.title_zh, "title_en": sc.title_en,
+            "start": sc.start.isoformat(), "duration_s": sc.duration_s,
+            "phases": [vars(p) for p in sc.phases],
+            "objectives": [{**vars(o), "departments": list(o.departments)} for o in sc.objectives],
+        },
+        "state": run.state, "speed": run.speed, "t_s": round(t, 3), "now_ms": now_ms,
+        "clock": format_offset(t), "phase": phase.id if phase else None,
+        "events": len(run.events),
+        "injects": [inject_state(inj, run.injects[inj.id], t) for inj in sc.injects],
+        "marks": {k: vars(m) for k, m in run.marks.items()},
+        "notes": list(run.notes),
+    }
+
+
+def inject_state(inj: Inject, st: InjectState, t: float) -> dict:
+    return {
+        "id": inj.id, "at_s": inj.at_s, "phase": inj.phase, "kind": inj.kind, "mode": inj.mode,
+        "to": list(inj.to), "from_zh": inj.from_zh, "from_en": inj.from_en,
+        "message_zh": inj.message_zh, "message_en": inj.message_en,
+        "expected_zh": inj.expected_zh, "expected_en": inj.expected_en,
+        "respond_within_min": inj.respond_within_min, "objectives": list(inj.objectives),
+        "state": st.state, "held": st.held, "due": inj.at_s <= t,
+        "released_ms": st.released_ms, "released_t_s": st.released_t_s, "released_by": st.released_by,
+        "acknowledged_ms": st.acknowledged_ms, "acknowledged_by": st.acknowledged_by,
+        "outcome": st.outcome, "responses": list(st.responses), "notes": list(st.notes),
+        "response_min": st.response_min(),
+    }

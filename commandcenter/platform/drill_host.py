@@ -27,8 +27,8 @@ from typing import Any, Callable
 from commandcenter.domain.catalog import Catalog
 from commandcenter.domain.integrated import send_notice
 from commandcenter.domain.merge import hlc_wall_ms
-from commandcenter.drills.run import DrillError, DrillRun, InjectState, RunEvent
-from commandcenter.drills.scenario import Inject, Scenario, format_offset
+from commandcenter.drills.run import DrillError, DrillRun, InjectState, RunEvent, run_state
+from commandcenter.drills.scenario import Inject, Scenario
 
 log = logging.getLogger(__name__)
 
@@ -244,24 +244,7 @@ class DrillHost:
     def state(self) -> dict:
         now = self._clock_ms()
         with self._lock:
-            run = self.run
-            t = run.t_s(now)
-            return {
-                "run_id": self.run_id,
-                "scenario": {
-                    "id": self.scenario.id, "title_zh": self.scenario.title_zh, "title_en": self.scenario.title_en,
-                    "start": self.scenario.start.isoformat(), "duration_s": self.scenario.duration_s,
-                    "phases": [vars(p) for p in self.scenario.phases],
-                    "objectives": [{**vars(o), "departments": list(o.departments)} for o in self.scenario.objectives],
-                },
-                "state": run.state, "speed": run.speed, "t_s": round(t, 3), "now_ms": now,
-                "clock": format_offset(t),
-                "phase": (run.scenario.phase_at(t).id if run.scenario.phase_at(t) else None),
-                "events": len(run.events),
-                "injects": [_inject_state(inj, run.injects[inj.id], t) for inj in self.scenario.injects],
-                "marks": {k: vars(m) for k, m in run.marks.items()},
-                "notes": list(run.notes),
-            }
+            return run_state(self.run, now)
 
     def events(self, since: int = 0) -> list[dict]:
         with self._lock:
@@ -276,21 +259,6 @@ def _answerable(inj: Inject, st: InjectState) -> bool:
     if st.state in ("released", "acknowledged"):
         return True
     return inj.kind == "expected_action" and st.state == "pending"
-
-
-def _inject_state(inj: Inject, st: InjectState, t: float) -> dict:
-    return {
-        "id": inj.id, "at_s": inj.at_s, "phase": inj.phase, "kind": inj.kind, "mode": inj.mode,
-        "to": list(inj.to), "from_zh": inj.from_zh, "from_en": inj.from_en,
-        "message_zh": inj.message_zh, "message_en": inj.message_en,
-        "expected_zh": inj.expected_zh, "expected_en": inj.expected_en,
-        "respond_within_min": inj.respond_within_min, "objectives": list(inj.objectives),
-        "state": st.state, "held": st.held, "due": inj.at_s <= t,
-        "released_ms": st.released_ms, "released_t_s": st.released_t_s, "released_by": st.released_by,
-        "acknowledged_ms": st.acknowledged_ms, "acknowledged_by": st.acknowledged_by,
-        "outcome": st.outcome, "responses": list(st.responses), "notes": list(st.notes),
-        "response_min": st.response_min(),
-    }
 
 
 def _notice_text(inj: Inject, lang: str) -> str:

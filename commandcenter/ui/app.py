@@ -70,14 +70,14 @@ class ClientSession:
 
     def __init__(self, data: DataDir, platform_url: str | None, *, mode: str = "live",
                  vitals_window_s: int = 3600, size: tuple[int, int] | None = None,
-                 tiles_url: str | None = None, drill=None) -> None:
-        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url, drill):
+                 tiles_url: str | None = None, drill=None, clock=None) -> None:
+        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url, drill, clock):
             pass
 
     @classmethod
     async def open(cls, data: DataDir, platform_url: str | None, *, mode: str = "live",
                    vitals_window_s: int = 3600, size: tuple[int, int] | None = None,
-                   tiles_url: str | None = None, drill=None) -> "ClientSession":
+                   tiles_url: str | None = None, drill=None, clock=None) -> "ClientSession":
         """Build the session letting the event loop run between steps.
 
         QtWebEngine runs Chromium's browser side on this thread: the map page only makes
@@ -85,12 +85,12 @@ class ClientSession:
         between the steps lets it load while the charts and panels are imported and built.
         """
         self = cls.__new__(cls)
-        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url, drill):
+        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url, drill, clock):
             await asyncio.sleep(0)
         return self
 
     def _build(self, data: DataDir, platform_url: str | None, mode: str, vitals_window_s: int,
-               size: tuple[int, int] | None, tiles_url: str | None = None, drill=None):
+               size: tuple[int, int] | None, tiles_url: str | None = None, drill=None, clock=None):
         """The construction steps; each `yield` is a point where the event loop may run.
         (Importing pyqtgraph on a worker thread instead was measured slower: the import and
         the GUI thread's callbacks contend for the GIL.)"""
@@ -106,7 +106,7 @@ class ClientSession:
 
         self.data = data
         self.hooks = Hooks()
-        self.clock = SystemClock()
+        self.clock = clock or SystemClock()  # a replay's: the recorded moment shown
         self.catalog = load_catalog()
         # a drill's cache is its run's own file, and says so (store/db.py: live and drill never share one)
         self.drill = drill
@@ -183,7 +183,7 @@ class ClientSession:
         self.window.work_offline_toggled.connect(self._on_work_offline_toggled)
 
     def _stop_sweeping(self) -> None:
-        self.hooks.changes_did_commit.remove(self._on_changes_committed)
+        self.hooks.changes_did_commit.remove(self._on_changes_committed)  # again: no harm
         self.sweep_timer.stop()
         self._sweep_soon.stop()
 

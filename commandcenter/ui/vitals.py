@@ -155,6 +155,14 @@ class VitalsPanel(ObservesHooks, QWidget):
         self.bank.add_samples(s for s in samples if s[0] in known)
 
     # -------------------------------------------------------------- public API
+    def show_samples(self, samples) -> None:
+        """A replay's moment: the buffers hold exactly these samples (code, ts_ms, value),
+        oldest first, and everything is redrawn at once (the clock is the replay's)."""
+        for code in self.bank.codes():
+            self.bank.series(code).clear()
+        self.bank.add_samples(s for s in samples if s[0] in self._indicators)
+        self._catch_up()
+
     def selected_indicators(self) -> list[str]:
         return list(self._selected)
 

@@ -455,32 +455,32 @@ Sign for by {accept} · finish by {finish}</source>
 <context>
     <name>CommandLogPanel</name>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="193"/>
+        <location filename="../../commandcenter/ui/notices.py" line="196"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="199"/>
+        <location filename="../../commandcenter/ui/notices.py" line="202"/>
         <source>Search the log…</source>
         <translation>搜索日志…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="204"/>
+        <location filename="../../commandcenter/ui/notices.py" line="207"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="204"/>
+        <location filename="../../commandcenter/ui/notices.py" line="207"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="204"/>
+        <location filename="../../commandcenter/ui/notices.py" line="207"/>
         <source>Who</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="204"/>
+        <location filename="../../commandcenter/ui/notices.py" line="207"/>
         <source>Entry</source>
         <translation>内容</translation>
     </message>
@@ -693,7 +693,7 @@ Sign for by {accept} · finish by {finish}</source>
     </message>
     <message>
         <location filename="../../commandcenter/ui/drill_console.py" line="174"/>
-        <location filename="../../commandcenter/ui/drill_console.py" line="361"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="363"/>
         <source>Play</source>
         <translation>开始</translation>
     </message>
@@ -713,148 +713,153 @@ Sign for by {accept} · finish by {finish}</source>
         <translation>倍速</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="205"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="205"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="205"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="205"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
         <source>Response</source>
         <translation>响应</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="207"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="207"/>
         <source>To</source>
         <translation>接收方</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="207"/>
         <source>Phase</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="207"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="215"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="216"/>
         <source>Release</source>
         <translation>下达</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="218"/>
-        <location filename="../../commandcenter/ui/drill_console.py" line="461"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="219"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="463"/>
         <source>Hold</source>
         <translation>暂缓</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="221"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="222"/>
         <source>Skip</source>
         <translation>跳过</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="229"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="230"/>
         <source>Met</source>
         <translation>达成</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="229"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="230"/>
         <source>Partially met</source>
         <translation>部分达成</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="229"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="230"/>
         <source>Not met</source>
         <translation>未达成</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="238"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="239"/>
         <source>Note (for the selected inject, or the run)</source>
         <translation>备注（针对所选注入，或整场演练）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="239"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="240"/>
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="248"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="249"/>
         <source>Objective</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="248"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="249"/>
         <source>Injects</source>
         <translation>注入</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="248"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="249"/>
         <source>Rating</source>
         <translation>评定</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="253"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="254"/>
         <source>Rate objective</source>
         <translation>评定目标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="281"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="282"/>
         <source>MSEL</source>
         <translation>演练脚本</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="282"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="283"/>
         <source>Objectives</source>
         <translation>演练目标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="324"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="325"/>
         <source>Cannot reach the drill platform: %1</source>
         <translation>无法连接演练平台：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="361"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="355"/>
+        <source>run %1</source>
+        <translation type="unfinished">场次 %1</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/drill_console.py" line="363"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="380"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="382"/>
         <source>held</source>
         <translation>暂缓</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="388"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="390"/>
         <source>Expected: %1</source>
         <translation>预期：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="413"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="415"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="461"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="463"/>
         <source>Let go</source>
         <translation>取消暂缓</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="488"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="490"/>
         <source>Seek to a time like T+01:30, got %1</source>
         <translation>请输入 T+01:30 这样的时间，而不是 %1</translation>
     </message>
@@ -2182,27 +2187,27 @@ Sign for by {accept} · finish by {finish}</source>
 <context>
     <name>NoticesPanel</name>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="90"/>
+        <location filename="../../commandcenter/ui/notices.py" line="92"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="90"/>
+        <location filename="../../commandcenter/ui/notices.py" line="92"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="90"/>
+        <location filename="../../commandcenter/ui/notices.py" line="92"/>
         <source>To</source>
         <translation>发往</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="90"/>
+        <location filename="../../commandcenter/ui/notices.py" line="92"/>
         <source>Notice</source>
         <translation>通知</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/notices.py" line="94"/>
+        <location filename="../../commandcenter/ui/notices.py" line="96"/>
         <source>Mark read</source>
         <translation>标为已读</translation>
     </message>
@@ -2233,6 +2238,35 @@ Sign for by {accept} · finish by {finish}</source>
         <location filename="../../commandcenter/ui/board_views.py" line="219"/>
         <source>All</source>
         <translation>全部</translation>
+    </message>
+</context>
+<context>
+    <name>ReplayBar</name>
+    <message>
+        <location filename="../../commandcenter/ui/replay.py" line="56"/>
+        <source>A minute back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/replay.py" line="59"/>
+        <source>A minute on</source>
+        <translation>前进一分钟</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/replay.py" line="61"/>
+        <location filename="../../commandcenter/ui/replay.py" line="111"/>
+        <source>Play</source>
+        <translation type="unfinished">开始</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/replay.py" line="71"/>
+        <source>Replay</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/replay.py" line="111"/>
+        <source>Pause</source>
+        <translation type="unfinished">暂停</translation>
     </message>
 </context>
 <context>
@@ -2914,6 +2948,19 @@ Sign for by {accept} · finish by {finish}</source>
         <location filename="../../commandcenter/ui/incident_detail.py" line="210"/>
         <source>Finish by {t} ({left})</source>
         <translation>办结时限 {t}（{left}）</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../../commandcenter/ui/replay.py" line="197"/>
+        <source>Exercise control</source>
+        <translation type="unfinished">导调台</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/replay.py" line="204"/>
+        <source>Replay</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
