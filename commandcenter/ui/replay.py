@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from commandcenter.drills.replay import Recording, Replay
@@ -194,14 +194,14 @@ def open_replay(data: DataDir, platform_db: Path, *, size=None, lang: str = "zh_
               *console.outcome_buttons.values()):
         w.setVisible(False)
     window.drill_console = console
-    dock = QDockWidget(window.tr("Exercise control"), window)
+    dock = QDockWidget(QCoreApplication.translate("MainWindow", "Exercise control"), window)
     dock.setObjectName("dock_drill")
     dock.setWidget(console)
     window.addDockWidget(_Qt.DockWidgetArea.RightDockWidgetArea, dock)
     window.tabifyDockWidget(window.dock_vitals, dock)
     window.dock_drill = dock
     bar = ReplayBar(recording.start_ms, recording.end_ms, window)
-    bar_dock = QDockWidget(window.tr("Replay"), window)
+    bar_dock = QDockWidget(QCoreApplication.translate("ReplayBar", "Replay"), window)
     bar_dock.setObjectName("dock_replay")
     bar_dock.setWidget(bar)
     bar_dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)

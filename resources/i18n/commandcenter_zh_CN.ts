@@ -831,7 +831,7 @@ Sign for by {accept} · finish by {finish}</source>
     <message>
         <location filename="../../commandcenter/ui/drill_console.py" line="355"/>
         <source>run %1</source>
-        <translation type="unfinished">场次 %1</translation>
+        <translation>场次 %1</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/drill_console.py" line="363"/>
@@ -1902,6 +1902,7 @@ Sign for by {accept} · finish by {finish}</source>
     </message>
     <message>
         <location filename="../../commandcenter/ui/main_window.py" line="211"/>
+        <location filename="../../commandcenter/ui/replay.py" line="197"/>
         <source>Exercise control</source>
         <translation>导调台</translation>
     </message>
@@ -2245,7 +2246,7 @@ Sign for by {accept} · finish by {finish}</source>
     <message>
         <location filename="../../commandcenter/ui/replay.py" line="56"/>
         <source>A minute back</source>
-        <translation type="unfinished"></translation>
+        <translation>后退一分钟</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/replay.py" line="59"/>
@@ -2256,17 +2257,18 @@ Sign for by {accept} · finish by {finish}</source>
         <location filename="../../commandcenter/ui/replay.py" line="61"/>
         <location filename="../../commandcenter/ui/replay.py" line="111"/>
         <source>Play</source>
-        <translation type="unfinished">开始</translation>
+        <translation>播放</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/replay.py" line="71"/>
+        <location filename="../../commandcenter/ui/replay.py" line="204"/>
         <source>Replay</source>
-        <translation type="unfinished"></translation>
+        <translation>回放</translation>
     </message>
     <message>
         <location filename="../../commandcenter/ui/replay.py" line="111"/>
         <source>Pause</source>
-        <translation type="unfinished">暂停</translation>
+        <translation>暂停</translation>
     </message>
 </context>
 <context>
@@ -2948,19 +2950,6 @@ Sign for by {accept} · finish by {finish}</source>
         <location filename="../../commandcenter/ui/incident_detail.py" line="210"/>
         <source>Finish by {t} ({left})</source>
         <translation>办结时限 {t}（{left}）</translation>
-    </message>
-</context>
-<context>
-    <name>window</name>
-    <message>
-        <location filename="../../commandcenter/ui/replay.py" line="197"/>
-        <source>Exercise control</source>
-        <translation type="unfinished">导调台</translation>
-    </message>
-    <message>
-        <location filename="../../commandcenter/ui/replay.py" line="204"/>
-        <source>Replay</source>
-        <translation type="unfinished"></translation>
     </message>
 </context>
 </TS>
