@@ -191,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     djoin = drill_sub.add_parser("join", parents=[common, client], help="a player's seat on a running drill")
     djoin.add_argument("url", metavar="URL", help="the drill platform (printed by drill run)")
 
+    rep = sub.add_parser("report", parents=[common], help="the after-action report (评估报告) of a drill run")
+    rep.add_argument("run", metavar="RUN", help="a run id (DATA_DIR/drills/RUN) or a run's platform.db")
+    rep.add_argument("--out", metavar="FILE.html|FILE.pdf", required=True)
+    rep.add_argument("--draft", action="store_true", help="also for a run that has not ended (marked as a draft)")
+
     scen = sub.add_parser("scenario", parents=[common], help="scenario and drill script files")
     scen_sub = scen.add_subparsers(dest="scenario_command", parser_class=_Parser, required=True)
     check = scen_sub.add_parser("check", parents=[common],
@@ -273,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.command == "drill":
         return _drill(args, data)
+    if args.command == "report":
+        return _report(args, data)
     if args.command == "demo":
         from commandcenter.ui.app import run_demo
 
@@ -366,6 +373,52 @@ def _drill(args: argparse.Namespace, data: DataDir) -> int:
 
     return run_drill_seat(data, url=url, run_id=str(run_id), title=title, lang=args.lang, seat=args.seat,
                           tiles_url=args.tiles_url, token=args.platform_token)
+
+
+def _report(args: argparse.Namespace, data: DataDir) -> int:
+    """`report RUN --out FILE.html|pdf`: the AAR of a finished run (drills/aar.py), in the
+    --lang language. Exit 2 for a bad argument, 1 for no recording or a run still going."""
+    from commandcenter.catalog import load_catalog
+    from commandcenter.domain.clock import SystemClock
+    from commandcenter.drills.aar import ReportError, build_aar
+    from commandcenter.drills.replay import Recording, RecordingError
+    from commandcenter.interop.layers import write_atomic
+
+    def fail(message: str, code: int) -> int:
+        print(f"commandcenter: error: {message}", file=sys.stderr)
+        return code
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".htm", ".pdf"):
+        return fail(f"--out must be an .html or .pdf file, got {args.out}", 2)
+    if out.is_dir() or not out.resolve().parent.is_dir():
+        return fail(f"--out folder does not exist or is a folder: {args.out}", 2)
+    db = run_database(data, args.run)
+    if db is None:
+        return fail(f"no recorded run {args.run!r} (no {data.root / 'drills' / args.run / 'platform.db'})", 2)
+    lang = "en" if args.lang == "en" else "zh"
+    catalog = load_catalog()
+    try:
+        recording = Recording(db, catalog=catalog)
+        html = build_aar(recording, catalog, lang=lang, generated_ms=SystemClock().now_ms(),
+                         require_ended=not args.draft)
+    except (RecordingError, ReportError) as exc:
+        return fail(str(exc), 1)
+    title = ("After-action report: " + recording.scenario.title_en) if lang == "en" else \
+        ("演练评估报告：" + recording.scenario.title_zh)
+    try:
+        if out.suffix.lower() == ".pdf":
+            from commandcenter.ui.pdf import html_to_pdf
+
+            pages = html_to_pdf(html, out.resolve(), title=title)
+            what = f"{pages} page{'' if pages == 1 else 's'}"
+        else:
+            write_atomic(out.resolve(), html.encode("utf-8"))
+            what = "HTML"
+    except OSError as exc:
+        return fail(f"{out}: {exc.strerror or exc}", 1)
+    print(f"wrote the after-action report of run {recording.run_id} to {out} ({what})")
+    return 0
 
 
 def run_database(data: DataDir, run: str) -> Path | None:

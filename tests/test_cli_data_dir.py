@@ -59,6 +59,7 @@ COMMANDS = {
     ("drill", "run"): [str(REPO / "scenarios" / "drill-flood.yaml")],
     ("drill", "join"): ["http://127.0.0.1:9"],
     ("drill", "replay"): ["run-1"],
+    ("report",): ["run-1", "--out", "{t}/aar.html"],
     ("import", "msel"): ["{t}/m.csv", "--into", "{t}/drill.yaml"],
     ("export", "msel"): ["{t}/drill.yaml", "--out", "{t}/m.csv"],
 }
