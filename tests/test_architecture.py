@@ -24,7 +24,8 @@ ALLOWED = {
     "map": {"map", "domain", "catalog"},
     "sync": {"sync", "domain", "store"},
     # the platform is a separate peer: the wire protocol, the shared rules and formats only
-    "platform": {"platform", "sync.protocol", "sync.bundle", "sync.bundle_cli", "domain", "catalog", "drills.scenario"},
+    "platform": {"platform", "sync.protocol", "sync.bundle", "sync.bundle_cli", "domain", "catalog", "drills.scenario",
+                 "drills.run"},
     "catalog.py": {"domain"},
     "citymap.py": {"domain", "catalog"},
     "paths.py": set(),

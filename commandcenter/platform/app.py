@@ -260,13 +260,24 @@ def create_app(
         return JSONResponse({"error": "this platform serves no drill (it is a live platform)"}, status_code=404)
 
     async def drill_state(request: Request) -> Response:
+        """The run. A player's seat (seat, field, observer) sees the clock and the injects
+        released so far, without what is expected of it, the evaluators' marks and notes:
+        the script ahead is the coordinators'."""
         if drill is None:
             return _no_drill()
-        return JSONResponse(await run_in_threadpool(drill.state))
+        state = await run_in_threadpool(drill.state)
+        user = getattr(request.state, "user", None)
+        if user is not None and user.role not in ("commander", "dispatcher"):
+            state = _players_view(state)
+        return JSONResponse(state)
 
     async def drill_events(request: Request) -> Response:
         if drill is None:
             return _no_drill()
+        user = getattr(request.state, "user", None)
+        if user is not None and user.role not in ("commander", "dispatcher"):
+            return JSONResponse({"error": f"forbidden: a {user.role} does not read the exercise's events"},
+                                status_code=403)
         try:
             since = _int_param(request, "since", 0, 0, 2**62)
         except _BadParameter as exc:
@@ -527,6 +538,20 @@ def create_app(
     app.state.alarms = alarms
     app.state.drill = drill
     return app
+
+
+_PLAYER_INJECT_FIELDS = ("id", "kind", "mode", "to", "from_zh", "from_en", "message_zh", "message_en", "state",
+                         "released_ms", "released_t_s", "acknowledged_ms", "acknowledged_by")
+
+
+def _players_view(state: dict) -> dict:
+    released = [i for i in state["injects"] if i.get("released_ms") is not None]
+    return {
+        **{k: v for k, v in state.items() if k not in ("injects", "marks", "notes")},
+        "scenario": {**state["scenario"], "objectives": []},
+        "injects": [{k: i.get(k) for k in _PLAYER_INJECT_FIELDS} for i in released],
+        "marks": {}, "notes": [], "players_view": True,
+    }
 
 
 async def _events(broadcaster: Broadcaster, sub: Subscription, hello: Hello) -> AsyncIterator[str]:

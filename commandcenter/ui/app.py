@@ -296,6 +296,8 @@ class ClientSession:
         self.window.shutdown()
         if self.window.drill_console is not None:
             await self.window.drill_console.aclose()
+        if self.window.banner_clock is not None:
+            await self.window.banner_clock.aclose()
         if self.engine is not None:
             await self.engine.stop()
         if self._engine_task is not None:

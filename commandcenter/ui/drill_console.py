@@ -22,7 +22,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -143,6 +143,44 @@ class ExerciseBanner(QToolBar):
         super().hideEvent(event)
         if self.parentWidget() is not None and self.parentWidget().isVisible():
             QTimer.singleShot(0, self.show)
+
+
+class BannerClock(QObject):
+    """A player's window: the banner follows the exercise clock (GET /v1/drill every few
+    seconds; a seat gets the players' view of the run)."""
+
+    def __init__(self, banner: ExerciseBanner, client_factory: Callable[[], Any], interval_ms: int = 5000) -> None:
+        super().__init__(banner)
+        self.banner = banner
+        self._client_factory = client_factory
+        self._client = None
+        self._busy = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self._on_timeout)
+        self.timer.start()
+        QTimer.singleShot(0, self._on_timeout)
+
+    def _on_timeout(self) -> None:
+        if not self._busy:
+            self._busy = True
+            asyncio.ensure_future(self._poll())
+
+    async def _poll(self) -> None:
+        try:
+            if self._client is None:
+                self._client = self._client_factory()
+            self.banner.set_clock(await self._client.drill_state())
+        except Exception:  # the platform away: the banner keeps its last clock
+            pass
+        finally:
+            self._busy = False
+
+    async def aclose(self) -> None:
+        self.timer.stop()
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.aclose()
 
 
 class DrillConsole(QWidget):

@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self.seat_label.setObjectName("seat_label")
         self.statusBar().addWidget(self.seat_label)
         self.banner = None
+        self.banner_clock = None
         self.drill_console = None
         self.dock_drill = None
         if s.mode == "drill":
@@ -202,9 +203,14 @@ class MainWindow(QMainWindow):
         self.banner = ExerciseBanner(getattr(link, "title", ""), getattr(link, "run_id", ""), self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.banner)
         self.mode_label.setStyleSheet("background:#ffb300; color:#000; font-weight:bold; padding:0 6px;")
+        from commandcenter.sync.client import PlatformClient
+
+        if link is not None and link.url and not link.console:  # a player's seat: the clock only
+            from commandcenter.ui.drill_console import BannerClock
+
+            self.banner_clock = BannerClock(self.banner, lambda: PlatformClient(link.url, token=link.token))
         if link is None or not link.console:
             return
-        from commandcenter.sync.client import PlatformClient
 
         self.drill_console = DrillConsole(lambda: PlatformClient(link.url, token=link.token), s.catalog, self)
         self.drill_console.state_changed.connect(self.banner.set_clock)
@@ -676,6 +682,8 @@ class MainWindow(QMainWindow):
         self._board_check.stop()
         if self.drill_console is not None:
             self.drill_console._timer.stop()
+        if self.banner_clock is not None:
+            self.banner_clock.timer.stop()
         self.save_layout()
         self._deferred_step.stop()
         self._deferred.clear()

@@ -38,7 +38,7 @@ def make_recording(tmp: Path) -> tuple[Path, dict]:
         notice = water.query("SELECT * FROM notices LIMIT 1")[0]
         water.execute(integrated.read_notice(notice, water.clock.now_ms(), "water"))
         sync(water, url)
-        wait_for(lambda: inject(url, "INJ-001")["responses"])
+        wait_for(lambda: (s := inject(url, "INJ-001"))["responses"] and s["state"] == "acknowledged")
         command(url, action="mark", objective="OBJ-1", rating="S", text="晚了一点")
         command(url, action="end")
         marks["final_state"] = state(url)

@@ -16,7 +16,8 @@ from tests.drills.recording import make_recording
 
 
 @pytest.fixture(scope="module")
-def recorded(tmp_path_factory):
+def recorded(tmp_path_factory, qapp):  # the PDF is printed in this process: the app first
+    del qapp
     return make_recording(tmp_path_factory.mktemp("recorded"))
 
 
@@ -77,7 +78,7 @@ def test_a_run_still_going_is_refused_unless_a_draft(recorded, catalog, tmp_path
     assert 'data-draft="1"' in html and "草稿" in html
 
 
-def test_report_writes_html_and_pdf_from_the_command_line(recorded, tmp_path, capsys):
+def test_report_writes_html_and_pdf_from_the_command_line(recorded, tmp_path, capsys, qapp):
     db, _ = recorded
     data = tmp_path / "data"
     (data / "drills" / "rec-1").mkdir(parents=True)

@@ -201,3 +201,40 @@ def test_a_live_cache_and_a_drill_platform_never_sync(tmp_path, flood):
     assert mode_mismatch("drill", "r1", None) == "the platform is a live one: drill run r1 does not sync with it"
     assert "this cache holds run r1" in mode_mismatch("drill", "r1", "r2")
     assert mode_mismatch("drill", "r1", "r1") is None and mode_mismatch("live", None, None) is None
+
+
+def test_a_players_seat_sees_what_was_released_not_the_script_ahead(tmp_path):
+    from commandcenter.platform.storage import PlatformStorage
+    from commandcenter.platform.users import Users
+
+    db = tmp_path / "drill-platform" / "platform.db"
+    db.parent.mkdir(parents=True)
+    storage = PlatformStorage(db, drill_run="roles-1")
+    users = Users(storage)
+    coordinator = users.add("导调 王", "dispatcher")
+    water = users.add("水务 张", "seat", "water")
+    storage.close()
+    proc = PlatformProcess(db, scenario=TINY, extra_args=["--drill", "roles-1", "--units", "0"])
+    proc.start()
+    try:
+        url = proc.url
+
+        def as_(token, method="GET", path="/v1/drill", **kw):
+            return httpx.request(method, f"{url}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=10, **kw)
+
+        assert as_(coordinator, "POST", "/v1/drill/command", json={"action": "play"}).status_code == 200
+        assert as_(coordinator, "POST", "/v1/drill/command", json={"action": "release", "inject": "INJ-001"}).status_code == 200
+        full = as_(coordinator).json()
+        assert len(full["injects"]) == 3 and full["scenario"]["objectives"]
+        seen = as_(water).json()
+        assert [i["id"] for i in seen["injects"]] == ["INJ-001"] and seen["players_view"]
+        assert "expected_zh" not in seen["injects"][0] and seen["scenario"]["objectives"] == []
+        assert seen["t_s"] >= 0 and seen["state"] == "running"
+        r = as_(water, "POST", "/v1/drill/command", json={"action": "release", "inject": "INJ-003"})
+        assert r.status_code == 403 and "does not control the exercise" in r.json()["error"]
+        assert as_(water, path="/v1/drill/events").status_code == 403
+        assert as_(coordinator).json()["events"] == full["events"]  # the seat changed nothing
+        # the coordinator's name is who released it
+        assert full["injects"][0]["released_by"] == "导调 王"
+    finally:
+        proc.stop()

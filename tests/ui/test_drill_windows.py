@@ -103,8 +103,9 @@ def test_an_inject_released_in_the_console_reaches_the_addressed_seat(drill_plat
         await until(lambda: inject_state(console, "INJ-002") == "acknowledged", 20, "acknowledged in the console")
         st = next(i for i in console.state["injects"] if i["id"] == "INJ-002")
         assert st["acknowledged_by"] == "水务 张伟" and st["released_by"] == "coordinator"
-        # the banner follows the exercise clock
+        # the banner follows the exercise clock, on the seats' windows too
         assert "T+00:" in coordinator.window.banner.label.text()
+        await until(lambda: "T+00:" in water.window.banner.label.text(), 10, "the seat's banner clock")
 
     run(qloop, main(), 120)
 
