@@ -129,7 +129,7 @@ def serve(
             ssl_keyfile=str(tls_key) if tls_key else None,
         )
         server = _Server(config, app.state.broadcaster.close)
-        with _quiet_after_exit():
+        with _quiet_after_exit(server):
             server.run()
     finally:
         storage.close()
@@ -137,23 +137,28 @@ def serve(
 
 class _quiet_after_exit:
     """uvicorn re-raises the stop signal after its graceful shutdown, which would kill the
-    process before the database is closed; during the run our own no-op handlers receive it."""
+    process before the database is closed; during the run our own handlers receive it. A stop
+    signal that comes before uvicorn listens for it (the first milliseconds of the run) asks
+    the server to exit as soon as it has started, instead of being lost."""
 
     _SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __init__(self, server: uvicorn.Server | None = None) -> None:
+        self.server = server
+
+    def _early(self, signum: int, frame: object) -> None:
+        if self.server is not None:
+            self.server.should_exit = True
 
     def __enter__(self) -> None:
         self._previous: dict[int, object] = {}
         if threading.current_thread() is threading.main_thread():
             for sig in self._SIGNALS:
-                self._previous[sig] = signal.signal(sig, _ignore)
+                self._previous[sig] = signal.signal(sig, self._early)
 
     def __exit__(self, *exc: object) -> None:
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
-
-
-def _ignore(signum: int, frame: object) -> None:
-    """The server has already shut down gracefully; nothing is left to do."""
 
 
 class _Parser(argparse.ArgumentParser):

@@ -218,6 +218,11 @@ def run_replay(data: DataDir, platform_db: Path, *, at_s: float | None = None, o
     from commandcenter.drills.replay import RecordingError
     from commandcenter.ui.app import create_qapp, prepare_environment, run_event_loop
 
+    try:  # no recording, no window (and no Qt set up for nothing)
+        Recording(platform_db)
+    except RecordingError as exc:
+        print(f"commandcenter: error: {exc}", file=sys.stderr)
+        return 1
     prepare_environment(headless=out is not None)
     app = create_qapp(lang)
 

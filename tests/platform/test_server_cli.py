@@ -89,3 +89,40 @@ def test_tls_options_come_in_pairs_and_a_bad_certificate_is_one_line(tmp_path, c
     code, err = run(["--db", str(db), "--tls-cert", str(cert), "--tls-key", str(cert)], capsys)
     assert code == 1 and "--tls-cert" in err and len(err.strip().splitlines()) == 1
     assert not db.exists()
+
+
+def test_a_stop_signal_before_uvicorn_listens_is_not_lost():
+    """A SIGTERM in the first milliseconds of the run (before uvicorn takes over the
+    signals) asks the server to exit once started; it used to be swallowed, and the platform
+    ran on (seen once in the full suite: a platform that never stopped)."""
+    import signal
+
+    from commandcenter.platform.server import _quiet_after_exit
+
+    class Server:
+        should_exit = False
+
+    server = Server()
+    with _quiet_after_exit(server):
+        signal.raise_signal(signal.SIGTERM)
+        assert server.should_exit
+    assert signal.getsignal(signal.SIGTERM) is not None  # the previous handler is back
+
+
+def test_bad_drill_arguments_exit_2_and_a_city_scenario_is_no_drill(tmp_path, capsys):
+    from pathlib import Path
+
+    scenarios = Path(__file__).resolve().parents[2] / "scenarios"
+    flood = str(scenarios / "drill-flood.yaml")
+    db = str(tmp_path / "d.db")
+    for argv, words in [
+        (["--db", db, "--drill", "../x", "--scenario", flood], "a run id is 1-64"),
+        (["--db", db, "--drill", "r1"], "needs --scenario"),
+        (["--database-url", "postgresql://h/db", "--drill", "r1", "--scenario", flood], "own SQLite file"),
+        (["--db", db, "--drill", "r1", "--scenario", flood, "--start-at", "60"], "--start-at"),
+    ]:
+        code, err = run(argv, capsys)
+        assert code == 2 and words in err, (argv, err)
+    code, err = run(["--db", db, "--drill", "r1", "--scenario", str(scenarios / "rainstorm-day.yaml")], capsys)
+    assert code == 1 and "not a drill" in err
+    assert not Path(db).exists()
