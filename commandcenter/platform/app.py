@@ -454,8 +454,11 @@ def create_app(
             try:
                 if time.monotonic() >= next_samples:  # the city: a sample a second
                     next_samples = time.monotonic() + simulator.interval_s
+                    scale = drill.time_scale()
                     if alarms is not None:
-                        alarms.set_time_scale(drill.time_scale())
+                        alarms.set_time_scale(scale)
+                    if fleet is not None:  # the units drive on the exercise clock too
+                        fleet.speed = scale
                     t_s = drill.run.t_s(int(time.time() * 1000))
                     samples, incidents = simulator.advance_to(t_s)
                     await on_tick(samples, incidents)

@@ -568,7 +568,7 @@ class Store:
                              within, kind="bundle")
 
     def import_ops(self, ops: Sequence[dict], *, bundle_id: str, origin_node: str, signer: str = "",
-                   path: str = "", acknowledged_epoch: str | None = None,
+                   path: str = "", acknowledged_epoch: str | None = None, drill_run: str | None = None,
                    progress: Callable[[int, int], None] | None = None) -> "ImportResult":
         """Take other nodes' operations from a verified bundle, all or nothing, in ONE
         transaction (SYNC.md, "Bundle"): each one not yet here goes into the outbox under its
@@ -576,7 +576,13 @@ class Store:
         recorded as already on the platform of that epoch: a platform's bundle), and its effect
         merges into the cached row as the platform merges it (domain/merge.py). One already
         here is skipped; one whose key is here with other content refuses the whole bundle
-        (StoreError). Importing the same operations again changes nothing, not even the audit."""
+        (StoreError). Importing the same operations again changes nothing, not even the audit.
+        `drill_run`: the bundle's (its manifest's), None for a live cache's: a drill's bundle
+        goes only into a cache of the same run, a live one never into a drill cache."""
+        if drill_run != self.run_id:
+            theirs = f"drill run {drill_run}" if drill_run else "a live cache"
+            mine = f"drill run {self.run_id}" if self.run_id else "a live cache"
+            raise StoreError(f"the bundle is from {theirs}, this is {mine}: live and drill never mix")
         now = self.clock.now_ms()
         touched: dict[str, set[str]] = {}
         new = known = applied = 0

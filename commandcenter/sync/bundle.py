@@ -205,7 +205,7 @@ def order(ops: Iterable[dict]) -> list[dict]:
 
 def write_bundle(path: str | Path, ops: Iterable[dict], keys: Keys, *, bundle_id: str, origin_node: str,
                  epoch: str | None, schema: int, created_ms: int, kind: str = "client",
-                 attachments: dict[str, bytes] | None = None, progress=None) -> dict:
+                 attachments: dict[str, bytes] | None = None, progress=None, drill_run: str | None = None) -> dict:
     """Write a signed bundle atomically (a temporary file renamed into place); returns the
     manifest. `ops` are wire dicts; they are validated on the way (a bad one is a bug)."""
     path = Path(path)
@@ -229,6 +229,8 @@ def write_bundle(path: str | Path, ops: Iterable[dict], keys: Keys, *, bundle_id
         "created_ms": created_ms, "ops": len(ops), "ranges": ranges(ops), "files": files,
         "signer_key": keys.public_text, "signer_id": keys.id,
     }
+    if drill_run is not None:  # a drill cache's bundle says so: only that run's caches take it
+        manifest["drill_run"] = drill_run
     manifest_bytes = _dumps(manifest).encode("utf-8")
     signature = base64.b64encode(keys.sign(manifest_bytes))
     tmp = path.with_name(path.name + ".part")
@@ -338,6 +340,8 @@ def _check_manifest(m: dict, where: str) -> None:
         bad("epoch", "not text")
     if not isinstance(m.get("ranges"), dict):
         bad("ranges", "missing or not an object")
+    if m.get("drill_run") is not None and (not isinstance(m["drill_run"], str) or not m["drill_run"]):
+        bad("drill_run", "not text")
     files = m.get("files")
     if not isinstance(files, dict) or OPS not in files:
         bad("files", f"missing, or without {OPS}")

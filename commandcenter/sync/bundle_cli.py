@@ -91,7 +91,7 @@ def export_store(store, out: Path, keys: bundles.Keys, since_ms: int | None = No
     manifest = bundles.write_bundle(
         out, ops, keys, bundle_id=uuid7(now), origin_node=store.node_id, epoch=store.epoch,
         schema=SCHEMA_VERSION, created_ms=now, kind="client",
-        progress=progress(len(ops)) if progress is not None else None)
+        progress=progress(len(ops)) if progress is not None else None, drill_run=getattr(store, "run_id", None))
     store.record_bundle_export(manifest["bundle_id"], str(out), len(ops), keys.id)
     return manifest
 
@@ -123,7 +123,7 @@ def _import(path: Path, keys: bundles.Keys, open_store: Callable) -> int:
         try:
             result = store.import_ops(
                 verified.ops, bundle_id=verified.bundle_id, origin_node=verified.origin, signer=verified.signer,
-                path=str(path), acknowledged_epoch=acknowledged,
+                path=str(path), acknowledged_epoch=acknowledged, drill_run=verified.manifest.get("drill_run"),
                 progress=progress_printer("importing", len(verified.ops)))
         except StoreError as exc:
             return fail(f"{path}: {exc}")

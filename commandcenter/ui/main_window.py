@@ -559,7 +559,7 @@ class MainWindow(QMainWindow):
             acknowledged = verified.manifest["epoch"] if verified.manifest.get("kind") == "platform" else None
             result = store.import_ops(verified.ops, bundle_id=verified.bundle_id, origin_node=verified.origin,
                                       signer=verified.signer, path=str(path), acknowledged_epoch=acknowledged,
-                                      progress=report)
+                                      drill_run=verified.manifest.get("drill_run"), progress=report)
         finally:
             dialog.close()
         if result.new == 0:

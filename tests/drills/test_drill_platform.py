@@ -238,3 +238,32 @@ def test_a_players_seat_sees_what_was_released_not_the_script_ahead(tmp_path):
         assert full["injects"][0]["released_by"] == "导调 王"
     finally:
         proc.stop()
+
+
+def test_the_units_drive_on_the_exercise_clock(tmp_path):
+    """Paused (or not yet started), the drill city stands still: its units too."""
+    proc = PlatformProcess(tmp_path / "d" / "platform.db", scenario=TINY, extra_args=["--drill", "units-1", "--units", "6"])
+    proc.start()
+    try:
+        url = proc.url
+
+        def latest() -> dict:
+            rows = httpx.get(f"{url}/v1/positions", params={"since_ms": 0}, timeout=10).json()["positions"]
+            out = {}
+            for r in rows:
+                out[r["id"]] = (round(r["lon"], 6), round(r["lat"], 6))
+            return out
+
+        time.sleep(2.5)
+        assert latest() == {}  # scheduled: nobody has moved (a unit reports where it drives)
+        command(url, action="play")
+        command(url, action="speed", speed=60)
+        first = wait_for(latest, timeout=15)
+        wait_for(lambda: latest() != first, timeout=15)
+        command(url, action="pause")
+        time.sleep(1.2)
+        still = latest()
+        time.sleep(2.5)
+        assert latest() == still
+    finally:
+        proc.stop()

@@ -150,3 +150,43 @@ def test_a_drill_beside_a_live_platform_leaves_the_live_side_untouched(tmp_path)
         seat.close()
         live_proc.stop()
         drill_proc.stop()
+
+
+def test_a_bundle_never_carries_a_drill_into_a_live_cache_or_back(tmp_path):
+    """A field post's USB stick: a drill cache's bundle says which run it is from (signed in
+    its manifest); only a cache of that run takes it. A live bundle never enters a drill."""
+    from commandcenter.sync import bundle as bundles
+    from commandcenter.sync.bundle_cli import export_store
+
+    keys = bundles.load_keys(tmp_path / "keys")
+    drill = Store(tmp_path / "post-drill.db", mode="drill", run_id="r1")
+    _report(drill)
+    manifest = export_store(drill, tmp_path / "drill.ccb", keys)
+    drill.close()
+    assert manifest["drill_run"] == "r1"
+    live = Store(tmp_path / "post-live.db")
+    _report(live)
+    export_store(live, tmp_path / "live.ccb", keys)
+    drill_stick = bundles.read_bundle(tmp_path / "drill.ccb", keys)
+    live_stick = bundles.read_bundle(tmp_path / "live.ccb", keys)
+    center = Store(tmp_path / "center.db")
+    other_run = Store(tmp_path / "other.db", mode="drill", run_id="r2")
+    same_run = Store(tmp_path / "same.db", mode="drill", run_id="r1")
+    try:
+        def take(store, stick):
+            return store.import_ops(stick.ops, bundle_id=stick.bundle_id, origin_node=stick.origin,
+                                    drill_run=stick.manifest.get("drill_run"))
+
+        with pytest.raises(StoreError, match=re.escape("the bundle is from drill run r1, this is a live cache")):
+            take(center, drill_stick)
+        with pytest.raises(StoreError, match="from a live cache, this is drill run r1"):
+            take(same_run, live_stick)
+        with pytest.raises(StoreError, match="from drill run r1, this is drill run r2"):
+            take(other_run, drill_stick)
+        assert center.query("SELECT COUNT(*) AS n FROM incidents")[0]["n"] == 0  # nothing taken
+        assert center.query("SELECT COUNT(*) AS n FROM outbox")[0]["n"] == 0
+        assert take(same_run, drill_stick).new == 1
+        assert take(center, live_stick).new == 1
+    finally:
+        for s in (live, center, other_run, same_run):
+            s.close()
