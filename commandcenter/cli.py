@@ -14,6 +14,8 @@ from commandcenter.paths import DataDir, scenarios_dir
 DEFAULT_SCENARIO = "rainstorm-day.yaml"
 VIEWS = ("all", "map", "vitals", "board", "sync", "drill")
 DEFAULT_DRILL = "drill-flood.yaml"
+# ui/layouts.py's names, here so the parser needs no Qt (tests/test_cli.py checks they agree)
+LAYOUT_NAMES = ("commander_wall", "dispatcher_desk", "department_seat", "field_laptop")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -116,6 +118,9 @@ def _options(*, top: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentPa
                         help="bearer token for the platform (from `platform user add`); remembered in settings")
     client.add_argument("--ca-file", metavar="FILE", default=default(None),
                         help="CA certificate (PEM) to verify an https platform with; remembered in settings")
+    client.add_argument("--layout", metavar="NAME", choices=LAYOUT_NAMES, default=default(None),
+                        help=f"arrange the window: {', '.join(LAYOUT_NAMES)} (as the Layout menu; remembered "
+                             "for this screen set-up)")
     return common, client
 
 
@@ -209,6 +214,8 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--seconds", type=_seconds, default=10800.0,
                       help="scenario seconds of the demo before the picture (default 10800, T+3h)")
     snap.add_argument("--scenario", type=_scenario, default=None)
+    snap.add_argument("--layout", metavar="NAME", choices=LAYOUT_NAMES, default=None,
+                      help="arrange the window as this layout before the picture (with --view all or drill)")
     return parser
 
 
@@ -222,6 +229,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         if not out.resolve().parent.is_dir():
             print(f"commandcenter: error: --out folder does not exist: {out.parent}", file=sys.stderr)
+            return 2
+        if args.layout is not None and args.view not in ("all", "drill"):
+            print(f"commandcenter: error: --layout arranges the whole window: use it with --view all or drill, "
+                  f"not {args.view}", file=sys.stderr)
             return 2
     if args.command == "audit":  # before ensure(): verifying writes nothing, not even a folder
         return _audit(args, DataDir(args.data_dir))
@@ -275,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
             seconds=args.seconds,
             scenario=args.scenario or scenarios_dir() / (DEFAULT_DRILL if args.view == "drill" else DEFAULT_SCENARIO),
             lang=args.lang,
+            layout=args.layout,
         )
     if args.command == "drill":
         return _drill(args, data)
@@ -291,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             lang=args.lang,
             tiles_url=args.tiles_url,
             seat=args.seat,
+            layout=args.layout,
         )
     from commandcenter.ui.app import run_client
 
@@ -298,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"commandcenter: error: --ca-file: no such file {args.ca_file}", file=sys.stderr)
         return 2
     return run_client(data, platform_url=args.platform, lang=args.lang, tiles_url=args.tiles_url, seat=args.seat,
-                      token=args.platform_token, ca_file=args.ca_file)
+                      token=args.platform_token, ca_file=args.ca_file, layout=args.layout)
 
 
 def _drill(args: argparse.Namespace, data: DataDir) -> int:
@@ -353,7 +366,8 @@ def _drill(args: argparse.Namespace, data: DataDir) -> int:
         from commandcenter.ui.app import run_drill
 
         return run_drill(data, scenario=path, run_id=args.run or new_run_id(scenario.id, SystemClock().now_ms()),
-                         port=args.port, host=args.host, lang=args.lang, tiles_url=args.tiles_url)
+                         port=args.port, host=args.host, lang=args.lang, tiles_url=args.tiles_url,
+                         layout=args.layout)
     import httpx
 
     url = args.url.rstrip("/")
@@ -372,7 +386,7 @@ def _drill(args: argparse.Namespace, data: DataDir) -> int:
     from commandcenter.ui.app import run_drill_seat
 
     return run_drill_seat(data, url=url, run_id=str(run_id), title=title, lang=args.lang, seat=args.seat,
-                          tiles_url=args.tiles_url, token=args.platform_token)
+                          tiles_url=args.tiles_url, token=args.platform_token, layout=args.layout)
 
 
 def _report(args: argparse.Namespace, data: DataDir) -> int:

@@ -70,14 +70,15 @@ class ClientSession:
 
     def __init__(self, data: DataDir, platform_url: str | None, *, mode: str = "live",
                  vitals_window_s: int = 3600, size: tuple[int, int] | None = None,
-                 tiles_url: str | None = None, drill=None, clock=None) -> None:
-        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url, drill, clock):
+                 tiles_url: str | None = None, drill=None, clock=None, layout: str | None = None) -> None:
+        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url, drill, clock, layout):
             pass
 
     @classmethod
     async def open(cls, data: DataDir, platform_url: str | None, *, mode: str = "live",
                    vitals_window_s: int = 3600, size: tuple[int, int] | None = None,
-                   tiles_url: str | None = None, drill=None, clock=None) -> "ClientSession":
+                   tiles_url: str | None = None, drill=None, clock=None,
+                   layout: str | None = None) -> "ClientSession":
         """Build the session letting the event loop run between steps.
 
         QtWebEngine runs Chromium's browser side on this thread: the map page only makes
@@ -85,12 +86,13 @@ class ClientSession:
         between the steps lets it load while the charts and panels are imported and built.
         """
         self = cls.__new__(cls)
-        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url, drill, clock):
+        for _ in self._build(data, platform_url, mode, vitals_window_s, size, tiles_url, drill, clock, layout):
             await asyncio.sleep(0)
         return self
 
     def _build(self, data: DataDir, platform_url: str | None, mode: str, vitals_window_s: int,
-               size: tuple[int, int] | None, tiles_url: str | None = None, drill=None, clock=None):
+               size: tuple[int, int] | None, tiles_url: str | None = None, drill=None, clock=None,
+               layout: str | None = None):
         """The construction steps; each `yield` is a point where the event loop may run.
         (Importing pyqtgraph on a worker thread instead was measured slower: the import and
         the GUI thread's callbacks contend for the GIL.)"""
@@ -164,6 +166,8 @@ class ClientSession:
             self.window.resize(*size)
         elif settings.value("window/geometry") is None:
             self.window.resize(1600, 960)
+        if layout is not None:  # --layout: as if chosen in the Layout menu
+            self.window.apply_named_layout(layout)
         # the escalation rule and the report reminders run on the clock, offline too
         from PySide6.QtCore import QTimer
 
@@ -379,7 +383,7 @@ def _tiles_url(given: str | None, settings) -> str | None:
 
 def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "zh_CN",
                mode: str = "live", tiles_url: str | None = None, seat=None,
-               token: str | None = None, ca_file: str | None = None, drill=None) -> int:
+               token: str | None = None, ca_file: str | None = None, drill=None, layout: str | None = None) -> int:
     prepare_environment()
     setup_logging(data)
     app = create_qapp(lang)
@@ -415,7 +419,7 @@ def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "z
             signal.signal(sig, lambda *_: quit_requested.set())
         session = await ClientSession.open(data, platform_url, mode=mode,
                                            vitals_window_s=DEMO_WINDOW_S if mode in ("demo", "drill") else 3600,
-                                           tiles_url=tiles_url, drill=drill)
+                                           tiles_url=tiles_url, drill=drill, layout=layout)
         session.window.window_closed.connect(quit_requested.set)
         session.window.show()
         session.start()
@@ -430,7 +434,7 @@ def run_client(data: DataDir, *, platform_url: str | None = None, lang: str = "z
 
 
 def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 0, lang: str = "zh_CN",
-             tiles_url: str | None = None, seat=None) -> int:
+             tiles_url: str | None = None, seat=None, layout: str | None = None) -> int:
     """The embedded platform with the city simulator, and the client connected to it.
 
     Its state lives in DATA_DIR/demo: a simulated city never mixes with a live cache.
@@ -449,7 +453,7 @@ def run_demo(data: DataDir, *, scenario: Path, speed: float = 60.0, port: int = 
     print(f"demo: platform at {url}, scenario {scenario.name}, {speed:g}x", flush=True)
     try:
         return run_client(data, platform_url=url, lang=lang, mode="demo", tiles_url=tiles_url, seat=seat,
-                          token=platform.user_token)
+                          token=platform.user_token, layout=layout)
     finally:
         platform.stop()
 
@@ -466,7 +470,7 @@ def drill_folder(data: DataDir, run_id: str, seat=None) -> DataDir:
 
 
 def run_drill(data: DataDir, *, scenario: Path, run_id: str, port: int = 0, host: str = "127.0.0.1",
-              lang: str = "zh_CN", tiles_url: str | None = None) -> int:
+              lang: str = "zh_CN", tiles_url: str | None = None, layout: str | None = None) -> int:
     """`drill run FILE`: the drill platform on the run's own database (started, or resumed
     when the run exists), and the coordinator's client on the run's own cache, with the
     exercise banner and the console. Players join with `drill join URL`."""
@@ -491,17 +495,17 @@ def run_drill(data: DataDir, *, scenario: Path, run_id: str, port: int = 0, host
     link = DrillLink(url, run_id, drill.title_zh if lang != "en" else drill.title_en, console=True)
     try:
         return run_client(folder, platform_url=url, lang=lang, mode="drill", tiles_url=tiles_url,
-                          seat=Seat("commander"), drill=link)
+                          seat=Seat("commander"), drill=link, layout=layout)
     finally:
         platform.stop()
 
 
 def run_drill_seat(data: DataDir, *, url: str, run_id: str, title: str, lang: str = "zh_CN", seat=None,
-                   tiles_url: str | None = None, token: str | None = None) -> int:
+                   tiles_url: str | None = None, token: str | None = None, layout: str | None = None) -> int:
     """`drill join URL`: a player's seat on the drill platform, on its own drill cache."""
     from commandcenter.ui.drill_console import DrillLink
 
     folder = drill_folder(data, run_id, seat)
     link = DrillLink(url, run_id, title, token=token, console=False)
     return run_client(folder, platform_url=url, lang=lang, mode="drill", tiles_url=tiles_url, seat=seat,
-                      token=token, drill=link)
+                      token=token, drill=link, layout=layout)

@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self.seat_label = QLabel(self)
         self.seat_label.setObjectName("seat_label")
         self.statusBar().addWidget(self.seat_label)
+        self.layout_name: str | None = None
         self.banner = None
         self.banner_clock = None
         self.drill_console = None
@@ -155,6 +156,7 @@ class MainWindow(QMainWindow):
         if s.mode == "drill":
             self._build_drill(s)
         self._build_seat_menu()
+        self._build_layout_menu()
         self._build_sync_menu()
         self._show_seat()
         if s.store.seat.role == "seat":
@@ -489,6 +491,62 @@ class MainWindow(QMainWindow):
             else:
                 self._seat_action(menu, group, role, None, labels.role(role))
 
+    # -------------------------------------------------------------------- layouts
+    def named_docks(self) -> dict[str, QDockWidget]:
+        """The window's docks by the names layouts use (ui/layouts.py)."""
+        docks = {"map": self.dock_map, "vitals": self.dock_vitals, "board": self.dock_board,
+                 "detail": self.dock_detail, "alarms": self.dock_alarms, "notices": self.dock_notices,
+                 "log": self.dock_log, "audit": self.dock_audit, "sync": self.dock_sync, "drill": self.dock_drill}
+        return {k: v for k, v in docks.items() if v is not None}
+
+    def _build_layout_menu(self) -> None:
+        from commandcenter.ui import layouts
+
+        menu = self.menuBar().addMenu(self.tr("&Layout"))
+        menu.setObjectName("layout_menu")
+        self.layout_actions = {}
+        group = QActionGroup(self)
+        for code in layouts.LAYOUTS:
+            action = menu.addAction(layouts.title(code))
+            action.setCheckable(True)
+            action.setData(code)
+            group.addAction(action)
+            action.triggered.connect(lambda _=False, c=code: self.apply_named_layout(c))
+            self.layout_actions[code] = action
+        self.layout_menu = menu
+
+    def screens_key(self) -> str:
+        from PySide6.QtGui import QGuiApplication
+
+        from commandcenter.ui.layouts import screens_key
+
+        return screens_key([(s.size().width(), s.size().height()) for s in QGuiApplication.screens()])
+
+    def apply_named_layout(self, code: str, *, remember: bool = True) -> list[str]:
+        """Arrange the window as layout `code`, remembered for this screen set-up."""
+        from commandcenter.ui.layouts import apply_layout
+
+        shown = apply_layout(self, code)
+        self.layout_name = code
+        if code in getattr(self, "layout_actions", {}):
+            self.layout_actions[code].setChecked(True)
+        if remember and self.settings is not None:
+            self.settings.setValue(f"layouts/{self.screens_key()}", code)
+        return shown
+
+    def _restore_remembered_layout(self) -> None:
+        """The saved arrangement belongs to the screens it was saved on: on another screen
+        set-up, the layout remembered for this one (if any) is applied instead."""
+        if self.settings is None:
+            return
+        key = self.screens_key()
+        code = self.settings.value(f"layouts/{key}")
+        saved_on = self.settings.value("window/screens")
+        from commandcenter.ui.layouts import LAYOUTS
+
+        if code in LAYOUTS and saved_on not in (None, key):
+            self.apply_named_layout(str(code), remember=False)
+
     def _build_sync_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("S&ync"))
         menu.setObjectName("sync_menu")
@@ -650,6 +708,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self.restoreState(state, LAYOUT_VERSION)
+        self._restore_remembered_layout()
         self._clamp_to_screen()
 
     def save_layout(self) -> None:
@@ -657,6 +716,7 @@ class MainWindow(QMainWindow):
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        self.settings.setValue("window/screens", self.screens_key())
         self.settings.sync()
 
     def _clamp_to_screen(self) -> None:

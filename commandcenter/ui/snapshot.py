@@ -24,7 +24,7 @@ READY_TIMEOUT_S = 90.0
 
 
 def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, seconds: float,
-                 scenario: Path, lang: str = "zh_CN", speed: float = 60.0) -> int:
+                 scenario: Path, lang: str = "zh_CN", speed: float = 60.0, layout: str | None = None) -> int:
     from commandcenter.embedded import PlatformProcess, PlatformStartError
     from commandcenter.ui.app import (
         DEMO_WINDOW_S,
@@ -69,7 +69,7 @@ def run_snapshot(data: DataDir, *, out: Path, size: tuple[int, int], view: str, 
         async def main() -> int:
             link = None if drill is None else type(drill)(url, drill.run_id, drill.title, console=True)
             session = await ClientSession.open(snap, url, mode="drill" if link else "demo",
-                                               vitals_window_s=DEMO_WINDOW_S, size=size, drill=link)
+                                               vitals_window_s=DEMO_WINDOW_S, size=size, drill=link, layout=layout)
             window = session.window
             if view not in ("all", "drill"):
                 window.show_only(view)
@@ -114,6 +114,8 @@ def _ready(session, view: str) -> bool:
     parts = window._ready_parts
     needed = {"all": {"map", "vitals", "board"}, "map": {"map"}, "vitals": {"vitals"}, "board": {"board"},
               "sync": {"board"}, "drill": {"map"}}[view]
+    if window.layout_name is not None:  # a layout may hide some of them: what it shows
+        needed = {part for part in needed if window.named_docks()[part].isVisible()}
     # a drill's city is empty until its coordinator plays it (the story does)
     return needed <= parts and (view == "drill" or session.store.cursor > 0)
 

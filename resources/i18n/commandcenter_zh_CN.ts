@@ -692,174 +692,174 @@ Sign for by {accept} · finish by {finish}</source>
         <translation>U：未能完成</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="174"/>
-        <location filename="../../commandcenter/ui/drill_console.py" line="363"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="212"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="410"/>
         <source>Play</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="186"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="224"/>
         <source>Seek</source>
         <translation>跳转</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="188"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="226"/>
         <source>End exercise</source>
         <translation>结束演练</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="195"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="237"/>
         <source>Speed</source>
         <translation>倍速</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="253"/>
         <source>No.</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="253"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="253"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="206"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="253"/>
         <source>Response</source>
         <translation>响应</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="207"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="254"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="207"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="254"/>
         <source>To</source>
         <translation>接收方</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="207"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="254"/>
         <source>Phase</source>
         <translation>阶段</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="207"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="254"/>
         <source>Message</source>
         <translation>内容</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="216"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="263"/>
         <source>Release</source>
         <translation>下达</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="219"/>
-        <location filename="../../commandcenter/ui/drill_console.py" line="463"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="266"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="510"/>
         <source>Hold</source>
         <translation>暂缓</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="222"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="269"/>
         <source>Skip</source>
         <translation>跳过</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="230"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="277"/>
         <source>Met</source>
         <translation>达成</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="230"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="277"/>
         <source>Partially met</source>
         <translation>部分达成</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="230"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="277"/>
         <source>Not met</source>
         <translation>未达成</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="239"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="286"/>
         <source>Note (for the selected inject, or the run)</source>
         <translation>备注（针对所选注入，或整场演练）</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="240"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="287"/>
         <source>Add note</source>
         <translation>添加备注</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="249"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="296"/>
         <source>Objective</source>
         <translation>目标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="249"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="296"/>
         <source>Injects</source>
         <translation>注入</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="249"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="296"/>
         <source>Rating</source>
         <translation>评定</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="254"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="301"/>
         <source>Rate objective</source>
         <translation>评定目标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="282"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="329"/>
         <source>MSEL</source>
         <translation>演练脚本</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="283"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="330"/>
         <source>Objectives</source>
         <translation>演练目标</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="325"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="372"/>
         <source>Cannot reach the drill platform: %1</source>
         <translation>无法连接演练平台：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="355"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="402"/>
         <source>run %1</source>
         <translation>场次 %1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="363"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="410"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="382"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="429"/>
         <source>held</source>
         <translation>暂缓</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="390"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="437"/>
         <source>Expected: %1</source>
         <translation>预期：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="415"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="462"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="463"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="510"/>
         <source>Let go</source>
         <translation>取消暂缓</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/drill_console.py" line="490"/>
+        <location filename="../../commandcenter/ui/drill_console.py" line="537"/>
         <source>Seek to a time like T+01:30, got %1</source>
         <translation>请输入 T+01:30 这样的时间，而不是 %1</translation>
     </message>
@@ -1739,6 +1739,29 @@ Sign for by {accept} · finish by {finish}</source>
     </message>
 </context>
 <context>
+    <name>Layouts</name>
+    <message>
+        <location filename="../../commandcenter/ui/layouts.py" line="37"/>
+        <source>Commander wall</source>
+        <translation>指挥大屏</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/layouts.py" line="42"/>
+        <source>Dispatcher desk</source>
+        <translation>调度席</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/layouts.py" line="47"/>
+        <source>Department seat</source>
+        <translation>部门席位</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/layouts.py" line="52"/>
+        <source>Field laptop</source>
+        <translation>前方指挥笔记本</translation>
+    </message>
+</context>
+<context>
     <name>LinkageBoard</name>
     <message>
         <location filename="../../commandcenter/ui/board.py" line="543"/>
@@ -1880,7 +1903,7 @@ Sign for by {accept} · finish by {finish}</source>
     </message>
     <message>
         <location filename="../../commandcenter/ui/main_window.py" line="116"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="635"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="699"/>
         <source>Notices</source>
         <translation>通知</translation>
     </message>
@@ -1901,168 +1924,173 @@ Sign for by {accept} · finish by {finish}</source>
         <translation>同步</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="211"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="219"/>
         <location filename="../../commandcenter/ui/replay.py" line="197"/>
         <source>Exercise control</source>
         <translation>导调台</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="224"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="232"/>
         <source>LIVE</source>
         <translation>实战</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="225"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="233"/>
         <source>DEMO: simulated city</source>
         <translation>演示:模拟城市</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="226"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="234"/>
         <source>EXERCISE EXERCISE EXERCISE</source>
         <translation>演练 演练 演练</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="313"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="321"/>
         <source>Sync ●</source>
         <translation>同步 ●</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="314"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="322"/>
         <source>see the Sync dock</source>
         <translation>详见同步面板</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="396"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="404"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="416"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="424"/>
         <source>Selection</source>
         <translation>选区</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="428"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="436"/>
         <source>Report an incident here…</source>
         <translation>在此处上报事件…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="447"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="455"/>
         <source>Area: %1</source>
         <translation>区域：%1</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="474"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="482"/>
         <source>&amp;Seat</source>
         <translation>席位(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="487"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="505"/>
+        <source>&amp;Layout</source>
+        <translation>布局(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../commandcenter/ui/main_window.py" line="551"/>
         <source>S&amp;ync</source>
         <translation>同步(&amp;Y)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="489"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="553"/>
         <source>Sync dock</source>
         <translation>同步面板</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="491"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="555"/>
         <source>Work offline</source>
         <translation>离线工作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="496"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="560"/>
         <source>Export bundle (USB)…</source>
         <translation>导出U盘包…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="498"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="562"/>
         <source>Import bundle (USB)…</source>
         <translation>导入U盘包…</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="504"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="568"/>
         <source>Working offline: every command waits in the outbox until you go back online</source>
         <translation>离线工作：所有操作在发件箱等待，恢复联网后发送</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="505"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="569"/>
         <source>Back online: sending what waited</source>
         <translation>已恢复联网：正在发送等待的操作</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="534"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="598"/>
         <source>Writing the bundle…</source>
         <translation>正在写入U盘包…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/main_window.py" line="540"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="604"/>
         <source>Exported %n operation(s) to the bundle</source>
         <translation>
             <numerusform>已导出 %n 条操作到U盘包</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="550"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="614"/>
         <source>Importing the bundle…</source>
         <translation>正在导入U盘包…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/main_window.py" line="560"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="624"/>
         <source>Nothing new in the bundle: all %n operation(s) are here already</source>
         <translation>
             <numerusform>U盘包中没有新内容：%n 条操作本机均已有</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/main_window.py" line="562"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="626"/>
         <source>Imported %n new operation(s) from the bundle</source>
         <translation>
             <numerusform>已从U盘包导入 %n 条新操作</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../commandcenter/ui/main_window.py" line="563"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="627"/>
         <source>%n changed the picture</source>
         <translation>
             <numerusform>其中 %n 条改变了态势</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="571"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="578"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="635"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="642"/>
         <source>Export bundle</source>
         <translation>导出U盘包</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="572"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="636"/>
         <source>Bundles (*.ccb)</source>
         <translation>U盘包 (*.ccb)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="583"/>
-        <location filename="../../commandcenter/ui/main_window.py" line="589"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="647"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="653"/>
         <source>Import bundle</source>
         <translation>导入U盘包</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="583"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="647"/>
         <source>Bundles (*.ccb);;All files (*)</source>
         <translation>U盘包 (*.ccb);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="589"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="653"/>
         <source>The bundle was refused; nothing changed.</source>
         <translation>U盘包被拒绝，未作任何更改。</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="628"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="692"/>
         <source>Seat: {seat}</source>
         <translation>席位：{seat}</translation>
     </message>
     <message>
-        <location filename="../../commandcenter/ui/main_window.py" line="635"/>
+        <location filename="../../commandcenter/ui/main_window.py" line="699"/>
         <source>Notices ({n})</source>
         <translation>通知（{n}）</translation>
     </message>
